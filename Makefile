@@ -1,31 +1,44 @@
 # Two commands: `make run` serves the demo portal; `make test` runs the whole suite.
-PYTHON ?= python3.11
+# Both install what they need on a fresh clone (a .venv with Python 3.11 and pyproject's deps).
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# Re-install whenever pyproject.toml changes (new or re-pinned dependency).
 STAMP := $(VENV)/.installed-stamp
+VAR_DIR ?= var
 
-.PHONY: run test install migrate demo e2e lint format clean
+.PHONY: run test e2e lint format bench install migrate demo clean
 
 $(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "make: no python3.11 or python3 on PATH" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet ".[dev]"
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+		echo "make: $(VENV) has Python $$($(BIN)/python -V 2>&1); the portal needs 3.11." >&2; \
+		echo "      Remove $(VENV) and run again with PYTHON=/path/to/python3.11" >&2; exit 1; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check ".[dev]"
 	@touch $(STAMP)
 
 install: $(STAMP)
 
+# SQLite under $(VAR_DIR)/ unless DATABASE_URL says otherwise.
 migrate: install
+	@mkdir -p $(VAR_DIR)
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# An empty CELERY_BROKER_URL runs tasks eagerly in the web process: no Redis needed.
 run: demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	CELERY_BROKER_URL= $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The whole non-browser suite on both cores. Worker-marked tests skip without a broker.
 test: install
 	$(BIN)/pytest -n auto -m "not e2e"
 
+# Browser tests in headless Debian chromium (/usr/bin/chromium, fonts-noto-cjk).
 e2e: install
 	$(BIN)/pytest -m e2e
 
@@ -37,5 +50,9 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+bench: install
+	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
+	else echo "make bench: no benchmarks yet (bench/run.py comes with a later issue)"; fi
+
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) build *.egg-info test-artifacts

@@ -45,7 +45,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805 — factory_boy passes the object
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -81,3 +81,53 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     unit = factory.SubFactory(OrgUnitFactory)
     competes_as_collective = True
     individual_quota = 2
+
+
+# Leadership groups, working groups and the task plan. Models named by label, so that this
+# appended block needs no imports of its own.
+
+
+class LeadershipGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.LeadershipGroup"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = "执法大练兵活动领导小组"
+
+
+class LeadershipMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.LeadershipMember"
+
+    group = factory.SubFactory(LeadershipGroupFactory)
+    name = factory.Sequence(lambda n: f"成员{n}")
+    role = "member"  # LeaderRole.MEMBER
+    sort_order = factory.Sequence(lambda n: n)
+
+
+class WorkingGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.WorkingGroup"
+
+    group = factory.SubFactory(LeadershipGroupFactory)
+    name = factory.Sequence(lambda n: f"工作组{n}")
+    duties = "负责大练兵的组织、协调工作。"
+
+
+class WorkingGroupMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.WorkingGroupMember"
+
+    working_group = factory.SubFactory(WorkingGroupFactory)
+    name = factory.Sequence(lambda n: f"组员{n}")
+    role = "member"  # GroupMemberRole.MEMBER
+
+
+class TaskPlanEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.TaskPlanEntry"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    seq = factory.Sequence(lambda n: n + 1)
+    indicator = factory.Sequence(lambda n: f"指标{n}")
+    content = "具体内容"

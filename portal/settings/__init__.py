@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -145,6 +146,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Run by `celery -A portal beat` in production. The hour is in CELERY_TIMEZONE (Asia/Shanghai):
+# just after midnight, a campaign whose last phase ended the day before is closed.
+CELERY_BEAT_SCHEDULE = {
+    "sync-campaign-statuses-daily": {
+        "task": "campaigns.tasks.task_sync_all_campaign_statuses",
+        "schedule": crontab(hour=0, minute=30),
+    },
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dalianbing@localhost")
@@ -160,6 +169,13 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"  # evidence PDFs preview in a same-origin frame
+SILENCED_SYSTEM_CHECKS = [
+    # W019 asks for X_FRAME_OPTIONS=DENY; the evidence preview frames our own PDFs (SAMEORIGIN).
+    "security.W019",
+    # W021 asks for HSTS preload; joining browsers' preload lists is an operator's decision,
+    # made with SECURE_HSTS_PRELOAD=1, not something a default should commit a bureau to.
+    "security.W021",
+]
 SESSION_COOKIE_HTTPONLY = True
 
 LOGGING = {

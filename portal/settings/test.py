@@ -8,6 +8,8 @@ from portal.settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dalianbing-test-media-"))
+# An existing (empty) static root, so WhiteNoise has nothing to warn about.
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="dalianbing-test-static-"))
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # Tests run tasks eagerly; the worker tests (tests/test_celery_worker.py) start a real worker
 # process and switch eager off for themselves.

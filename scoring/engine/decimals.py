@@ -1,0 +1,67 @@
+"""Decimal coercion and the numeric field types that rubric files use.
+
+Numbers never pass through binary floating point on their way in: a float is converted via its
+shortest repr (``Decimal(str(x))``), so ``0.95`` stays ``Decimal("0.95")``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+
+def to_decimal(value: object) -> Decimal:
+    """Coerce an int, float, numeric string or Decimal to a finite Decimal, else ValueError."""
+    convert = _CONVERTERS.get(type(value))
+    if convert is None:
+        if isinstance(value, bool):
+            raise ValueError(f"应为数字，实际为布尔值 {value}")
+        if not isinstance(value, int | float | str | Decimal):
+            raise ValueError(f"应为数字，实际为 {type(value).__name__} {value!r}")
+        convert = _from_text if isinstance(value, float | str) else Decimal
+    result = convert(value)
+    if not result.is_finite():
+        raise ValueError(f"应为有限数值，实际为 {value!r}")
+    return result
+
+
+def _from_text(value: object) -> Decimal:
+    try:
+        return Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"应为数字，实际为 {value!r}") from None
+
+
+def _same(value: Decimal) -> Decimal:
+    return value
+
+
+# Dispatch on the exact type: this runs for every fact of every candidate.
+_CONVERTERS: dict[type, Any] = {Decimal: _same, int: Decimal, float: _from_text, str: _from_text}
+
+
+def _resolve_param(value: Any, info: ValidationInfo) -> Any:
+    """Replace a ``"$name"`` reference by the declared param's value (validation context)."""
+    if not (isinstance(value, str) and value.startswith("$")):
+        return value
+    params = (info.context or {}).get("params", {})
+    name = value[1:]
+    if name not in params:
+        raise PydanticCustomError(
+            "param_undeclared", "未声明的参数 {ref}（请在 params 中声明）", {"ref": value}
+        )
+    return params[name]
+
+
+# A number, or "$param". Params are resolved while validating, so evaluation only sees Decimals.
+Num = Annotated[Decimal, BeforeValidator(_resolve_param)]
+NonNegative = Annotated[Decimal, BeforeValidator(_resolve_param), Field(ge=0)]
+Positive = Annotated[Decimal, BeforeValidator(_resolve_param), Field(gt=0)]
+PositiveInt = Annotated[int, BeforeValidator(_resolve_param), Field(ge=1)]

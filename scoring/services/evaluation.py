@@ -1,0 +1,608 @@
+"""Evaluation: facts + pinned rubric versions → the engine → score snapshots and ranks.
+
+Cost model (see bench/RESULTS.md): a campaign's facts are read in one streamed query per kind
+of subject; the engine runs per rubric pool (in chunks when no rule looks at the whole pool, so
+memory stays flat); each candidate's result is serialised once, hashed, and written only when it
+differs from the candidate's current snapshot; ranks are assigned here, over the whole pool.
+The number of queries does not depend on the number of candidates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import ChainMap
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.db.models.fields.json import KT
+from django.utils import timezone
+
+from scoring.engine import evaluate
+from scoring.engine.model import Item
+from scoring.enums import RubricSubject, RunKind
+from scoring.models import (
+    POINTS_PLACES,
+    Candidate,
+    CampaignRubric,
+    EvaluationRun,
+    Fact,
+    PendingChange,
+    RawJSON,
+    ScoreSnapshot,
+)
+from scoring.services.rubrics import needs_pool, rubric_of
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from campaigns.models import Campaign
+    from scoring.engine.model import Rubric
+    from scoring.engine.results import CandidateResult
+
+logger = logging.getLogger(__name__)
+
+EVALUATION_CHUNK = 5_000  # candidates per engine call when the rubric needs no pool statistics
+WRITE_BATCH = 1_000  # rows per INSERT
+ID_CHUNK = 900  # ids per "IN (…)": under SQLite's historical 999-variable limit
+FACT_STREAM_CHUNK = 20_000
+
+_QUANTUM = Decimal(1).scaleb(-POINTS_PLACES)
+_EMPTY: Mapping[str, Any] = {}
+
+
+def quantize(points: Decimal) -> Decimal:
+    """Points at the stored precision. Ranks compare these, so full and incremental runs agree."""
+    return points.quantize(_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- queueing ------------------------------------------------------------------------------
+
+
+def _queued_key(campaign_id: int) -> str:
+    return f"scoring:evaluation-queued:{campaign_id}"
+
+
+def debounce_seconds() -> int:
+    return int(getattr(settings, "SCORING_EVALUATION_DEBOUNCE", 10))
+
+
+def queue_evaluation(*, campaign_id: int) -> None:
+    """After the current transaction commits, queue one (debounced) re-evaluation.
+
+    A burst of fact changes queues one task: the first change sets a cache key that the task
+    clears when it starts; changes made meanwhile are PendingChange rows it will see. With
+    Celery eager (no broker) the task runs at once."""
+    transaction.on_commit(partial(_enqueue, campaign_id))
+
+
+def _enqueue(campaign_id: int) -> None:
+    from scoring.tasks import task_evaluate_campaign
+
+    delay = debounce_seconds()
+    if not cache.add(_queued_key(campaign_id), "1", timeout=delay + 600):
+        return
+    task_evaluate_campaign.apply_async(kwargs={"campaign_id": campaign_id}, countdown=delay)
+
+
+def clear_queued_flag(*, campaign_id: int) -> None:
+    cache.delete(_queued_key(campaign_id))
+
+
+# --- reading facts ---------------------------------------------------------------------------
+
+
+_SUBJECT_COLUMN = {RubricSubject.COLLECTIVE: "unit_id", RubricSubject.INDIVIDUAL: "officer_id"}
+
+
+def load_facts(
+    *, campaign: Campaign, subject: str, keys: Iterable[str], subject_ids: Iterable[int] | None
+) -> dict[int, dict[str, Any]]:
+    """Facts of every unit (collective) or officer (individual) of the campaign, limited to
+    `keys` and, when given, to `subject_ids`: {subject id: {key: value}}. One streamed query
+    (or one per 900 ids)."""
+    column = _SUBJECT_COLUMN[subject]
+    base = Fact.objects.filter(campaign=campaign, key__in=sorted(set(keys)))
+    base = base.filter(**{f"{column}__isnull": False})
+    if subject_ids is None:
+        querysets = [base]
+    else:
+        ids = sorted(set(subject_ids))
+        querysets = [base.filter(**{f"{column}__in": chunk}) for chunk in _chunks(ids, ID_CHUNK)]
+    facts: dict[int, dict[str, Any]] = {}
+    for queryset in querysets:
+        rows = (
+            queryset.order_by()  # no sort: rows are grouped into dicts anyway
+            .values_list(column, "key", "value")
+            .iterator(chunk_size=FACT_STREAM_CHUNK)
+        )
+        for subject_id, key, value in rows:
+            by_key = facts.get(subject_id)
+            if by_key is None:
+                by_key = facts[subject_id] = {}
+            by_key[key] = value
+    return facts
+
+
+def load_campaign_facts(*, campaign: Campaign) -> dict[str, Any]:
+    """Campaign-wide facts (city totals, provincial averages): every candidate sees them, and a
+    candidate's own fact of the same key wins."""
+    return dict(
+        Fact.objects.filter(campaign=campaign, unit__isnull=True, officer__isnull=True).values_list(
+            "key", "value"
+        )
+    )
+
+
+# --- results as rows -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Row:
+    """One candidate's result, serialised once, ready to compare with its current snapshot."""
+
+    candidate_id: int
+    total: Decimal
+    base: Decimal
+    bonus: Decimal
+    vetoes: list[str]
+    ineligible: list[str]
+    warnings: list[str]
+    breakdown: RawJSON
+    digest: str
+    tie_break: tuple[Decimal, ...]
+
+    @property
+    def excluded(self) -> bool:
+        return bool(self.vetoes or self.ineligible)
+
+
+def _points_text(points: Decimal) -> str:
+    return f"{points:f}"
+
+
+def _row(candidate_id: int, result: CandidateResult, version_id: int, tie_breakers: Sequence[str]) -> _Row:
+    nodes: dict[str, list[Any]] = {}
+    for node_id, node in result.nodes.items():
+        entry: list[Any] = [_points_text(node.points), node.explanation]
+        if node.capped or node.zeroed:
+            flags: dict[str, Any] = {}
+            if node.capped:
+                flags["capped"] = True
+            if node.zeroed:
+                flags["zeroed"] = node.zeroed
+            entry.append(flags)
+        nodes[node_id] = entry
+    breakdown = json.dumps(nodes, ensure_ascii=False, separators=(",", ":"))
+    total, base, bonus = quantize(result.total), quantize(result.base), quantize(result.bonus)
+    vetoes, ineligible, warnings = list(result.vetoes), list(result.ineligible), list(result.errors)
+    head = json.dumps(
+        [version_id, str(total), str(base), str(bonus), vetoes, ineligible, warnings],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    digest = hashlib.blake2b(f"{head}{breakdown}".encode(), digest_size=16).hexdigest()
+    tie_break = tuple(quantize(result.nodes[node].points) for node in tie_breakers)
+    return _Row(
+        candidate_id,
+        total,
+        base,
+        bonus,
+        vetoes,
+        ineligible,
+        warnings,
+        RawJSON(breakdown),
+        digest,
+        tie_break,
+    )
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RankEntry:
+    candidate_id: int
+    total: Decimal
+    tie_break: tuple[Decimal, ...]
+    excluded: bool
+
+
+def assign_ranks(entries: Iterable[RankEntry]) -> dict[int, int | None]:
+    """Competition ranks ("1, 1, 3"): higher total first, then higher points on each tie-breaker
+    node in order; equal on all of them → the same rank. Excluded candidates get None.
+
+    The engine's ranking (scoring.engine.ranking) follows the same rule; this one also runs on
+    totals read back from snapshots, for incremental runs."""
+    ranks: dict[int, int | None] = {}
+    ranked = []
+    for entry in entries:
+        if entry.excluded:
+            ranks[entry.candidate_id] = None
+        else:
+            ranked.append(((-entry.total, *(-p for p in entry.tie_break)), entry.candidate_id))
+    ranked.sort()
+    previous = None
+    rank = 0
+    for position, (key, candidate_id) in enumerate(ranked, start=1):
+        if key != previous:
+            rank, previous = position, key
+        ranks[candidate_id] = rank
+    return ranks
+
+
+# --- current state ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Current:
+    snapshot_id: int
+    digest: str
+    rank: int | None
+    entry: RankEntry
+
+
+def _current_snapshots(pin: CampaignRubric, tie_breakers: Sequence[str]) -> dict[int, _Current]:
+    """The current snapshot of every candidate of the pin: what the ranking needs, one query."""
+    queryset = ScoreSnapshot.objects.filter(campaign_rubric=pin, is_current=True).order_by()
+    annotations = {f"tb{i}": KT(f"breakdown__{node}__0") for i, node in enumerate(tie_breakers)}
+    columns = ["id", "candidate_id", "result_digest", "rank", "total", "vetoed", "ineligible"]
+    rows = queryset.annotate(**annotations).values_list(*columns, *annotations)
+    current: dict[int, _Current] = {}
+    for snapshot_id, candidate_id, digest, rank, total, vetoed, ineligible, *tie in rows:
+        tie_break = tuple(quantize(Decimal(value)) if value is not None else Decimal(0) for value in tie)
+        entry = RankEntry(candidate_id, total, tie_break, vetoed or ineligible)
+        current[candidate_id] = _Current(snapshot_id, digest, rank, entry)
+    return current
+
+
+# --- one pinned rubric -----------------------------------------------------------------------
+
+
+@dataclass
+class _PinPlan:
+    pin: CampaignRubric
+    rubric: Rubric
+    full: bool
+    subject_ids: set[int] = field(default_factory=set)  # incremental: whose facts changed
+
+
+def _pool(
+    candidates: Sequence[tuple[int, int]],
+    facts: Mapping[int, Mapping[str, Any]],
+    campaign_facts: Mapping[str, Any],
+) -> dict[str, Mapping[str, Any]]:
+    if campaign_facts:
+        return {
+            str(cid): ChainMap(facts.get(sid, _EMPTY), campaign_facts)  # type: ignore[arg-type]
+            for cid, sid in candidates
+        }
+    return {str(cid): facts.get(sid, _EMPTY) for cid, sid in candidates}
+
+
+def _evaluate_rows(
+    rubric: Rubric,
+    version_id: int,
+    candidates: Sequence[tuple[int, int]],
+    facts: Mapping[int, Mapping[str, Any]],
+    campaign_facts: Mapping[str, Any],
+) -> dict[int, _Row]:
+    """Run the engine over `candidates` ((candidate id, subject id)) and keep compact rows.
+
+    A rubric whose rules need pool statistics is evaluated in one call; any other in chunks, so
+    the engine's per-node result objects never exist for more than a chunk at a time."""
+    tie_breakers = list(rubric.tie_breakers)
+    size = len(candidates) if needs_pool(rubric) else EVALUATION_CHUNK
+    rows: dict[int, _Row] = {}
+    for chunk in _chunks(candidates, max(size, 1)):
+        result = evaluate(rubric, _pool(chunk, facts, campaign_facts))
+        for pool_id, candidate_result in result.candidates.items():
+            candidate_id = int(pool_id)
+            rows[candidate_id] = _row(candidate_id, candidate_result, version_id, tie_breakers)
+        del result
+    return rows
+
+
+def _write(
+    *,
+    pin: CampaignRubric,
+    run: EvaluationRun,
+    rows: Mapping[int, _Row],
+    current: Mapping[int, _Current],
+    ranks: Mapping[int, int | None],
+    retired: Iterable[int],
+) -> tuple[int, int]:
+    """Supersede changed and retired snapshots, insert the changed ones, move ranks.
+
+    Returns (snapshots written, ranks changed on kept snapshots)."""
+    changed = [
+        row
+        for candidate_id, row in rows.items()
+        if candidate_id not in current or current[candidate_id].digest != row.digest
+    ]
+    superseded = [current[row.candidate_id].snapshot_id for row in changed if row.candidate_id in current]
+    superseded += [current[cid].snapshot_id for cid in retired if cid in current]
+    for chunk in _chunks(superseded, ID_CHUNK):
+        ScoreSnapshot.objects.filter(id__in=chunk).update(is_current=False)
+    ScoreSnapshot.objects.bulk_create(
+        (
+            ScoreSnapshot(
+                run=run,
+                candidate_id=row.candidate_id,
+                campaign_rubric=pin,
+                rubric_version_id=run.rubric_version_id,
+                total=row.total,
+                base=row.base,
+                bonus=row.bonus,
+                rank=ranks.get(row.candidate_id),
+                vetoed=bool(row.vetoes),
+                veto_reasons=row.vetoes,
+                ineligible=bool(row.ineligible),
+                ineligible_reasons=row.ineligible,
+                warnings=row.warnings,
+                breakdown=row.breakdown,
+                result_digest=row.digest,
+                is_current=True,
+            )
+            for row in changed
+        ),
+        batch_size=WRITE_BATCH,
+    )
+    # Kept snapshots whose rank moved. One candidate moving shifts everyone it passes by the
+    # same step, so grouping by the step turns thousands of rank changes into a few UPDATEs.
+    rewritten = {row.candidate_id for row in changed} | set(retired)
+    by_step: dict[int, list[int]] = {}
+    to_null: list[int] = []
+    for candidate_id, kept in current.items():
+        if candidate_id in rewritten:
+            continue
+        new_rank = ranks.get(candidate_id)
+        if new_rank == kept.rank:
+            continue
+        if new_rank is None or kept.rank is None:
+            to_null.append(kept.snapshot_id)  # cannot happen without a rewrite; kept for safety
+            continue
+        by_step.setdefault(new_rank - kept.rank, []).append(kept.snapshot_id)
+    moved = len(to_null)
+    for step, ids in by_step.items():
+        moved += len(ids)
+        for chunk in _chunks(ids, ID_CHUNK):
+            ScoreSnapshot.objects.filter(id__in=chunk).update(rank=F("rank") + step)
+    for chunk in _chunks(to_null, ID_CHUNK):
+        ScoreSnapshot.objects.filter(id__in=chunk).update(rank=None)
+    return len(changed), moved
+
+
+def _run_pin(
+    plan: _PinPlan,
+    *,
+    candidates: Sequence[tuple[int, int, bool]],
+    facts: Mapping[int, Mapping[str, Any]],
+    campaign_facts: Mapping[str, Any],
+    actor: User | None,
+) -> EvaluationRun | None:
+    pin, rubric = plan.pin, plan.rubric
+    active = [(cid, sid) for cid, sid, is_active in candidates if is_active]
+    if plan.full:
+        to_evaluate = active
+        affected = {cid for cid, _sid, _active in candidates}
+    else:
+        to_evaluate = [(cid, sid) for cid, sid in active if sid in plan.subject_ids]
+        affected = {cid for cid, sid, _active in candidates if sid in plan.subject_ids}
+        if not affected:
+            return None
+    run = EvaluationRun.objects.create(
+        campaign_rubric=pin,
+        rubric_version=pin.version,
+        kind=RunKind.FULL if plan.full else RunKind.INCREMENTAL,
+        triggered_by=actor,
+    )
+    rows = _evaluate_rows(rubric, pin.version_id, to_evaluate, facts, campaign_facts)
+    current = _current_snapshots(pin, rubric.tie_breakers)
+    active_ids = {cid for cid, _sid in active}
+    if plan.full:
+        retired = [cid for cid in current if cid not in active_ids]
+    else:
+        retired = [cid for cid in affected if cid not in active_ids]
+    entries = [
+        RankEntry(cid, row.total, row.tie_break, row.excluded) for cid, row in rows.items()
+    ] + [
+        kept.entry
+        for cid, kept in current.items()
+        if cid not in rows and cid in active_ids
+    ]
+    ranks = assign_ranks(entries)
+    written, moved = _write(
+        pin=pin, run=run, rows=rows, current=current, ranks=ranks, retired=retired
+    )
+    run.candidates_evaluated = len(rows)
+    run.snapshots_written = written
+    run.ranks_changed = moved
+    run.finished_at = timezone.now()
+    run.save(update_fields=["candidates_evaluated", "snapshots_written", "ranks_changed", "finished_at"])
+    logger.info(
+        "evaluated campaign %s rubric %s (%s): %d candidates, %d snapshots written, %d ranks moved",
+        pin.campaign_id,
+        pin.rubric_key,
+        run.kind,
+        len(rows),
+        written,
+        moved,
+    )
+    return run
+
+
+def _plans(
+    pins: Sequence[CampaignRubric], pending: Sequence[tuple[int, int | None, int | None, str, bool]] | None
+) -> list[_PinPlan]:
+    """What each pin needs: None pending means a full evaluation of everything."""
+    plans = []
+    last_versions: dict[int, int] = {}
+    if pending is not None:
+        runs = EvaluationRun.objects.filter(campaign_rubric__in=pins).order_by("-started_at", "-pk")
+        for pin_id, version_id in runs.values_list("campaign_rubric_id", "rubric_version_id"):
+            last_versions.setdefault(pin_id, version_id)
+    for pin in pins:
+        rubric = rubric_of(pin.version)
+        if pending is None:
+            plans.append(_PinPlan(pin, rubric, full=True))
+            continue
+        declared = set(rubric.facts)
+        column = 1 if rubric.subject == RubricSubject.COLLECTIVE else 2
+        plan = _PinPlan(pin, rubric, full=last_versions.get(pin.pk) != pin.version_id)
+        for _id, unit_id, officer_id, key, full in pending:
+            if plan.full:
+                break
+            if key and key not in declared:
+                continue
+            if full or (unit_id is None and officer_id is None):
+                plan.full = True
+            subject_id = (_id, unit_id, officer_id)[column]
+            if subject_id is not None:
+                plan.subject_ids.add(subject_id)
+        if plan.subject_ids and needs_pool(rubric):
+            plan.full = True  # one value changes everyone's rank-based points
+        if plan.full or plan.subject_ids:
+            plans.append(plan)
+    return plans
+
+
+def _evaluate(
+    *, campaign: Campaign, actor: User | None, incremental: bool
+) -> list[EvaluationRun]:
+    # Serialise evaluations of one campaign (and pin changes): the pins' rows are locked.
+    pins = list(
+        CampaignRubric.objects.select_for_update(of=("self",))
+        .filter(campaign=campaign)
+        .select_related("version")
+        .order_by("pk")
+    )
+    # Read the pending changes before the facts: a change committed after this point keeps its
+    # row and is evaluated by the next run; one committed in between is simply evaluated twice.
+    pending = list(
+        PendingChange.objects.filter(campaign=campaign).values_list(
+            "id", "unit_id", "officer_id", "key", "full"
+        )
+    )
+    plans = _plans(pins, pending if incremental else None)
+    runs: list[EvaluationRun] = []
+    if plans:
+        candidates_by_pin: dict[int, list[tuple[int, int, bool]]] = {}
+        for cid, pin_id, unit_id, officer_id, is_active in (
+            Candidate.objects.filter(campaign_rubric__in=[plan.pin for plan in plans])
+            .order_by("pk")
+            .values_list("id", "campaign_rubric_id", "unit_id", "officer_id", "is_active")
+        ):
+            candidates_by_pin.setdefault(pin_id, []).append((cid, unit_id or officer_id, is_active))
+        campaign_facts = load_campaign_facts(campaign=campaign)
+        for subject in (RubricSubject.COLLECTIVE, RubricSubject.INDIVIDUAL):
+            subject_plans = [plan for plan in plans if plan.rubric.subject == subject]
+            if not subject_plans:
+                continue
+            keys = set().union(*(plan.rubric.facts for plan in subject_plans))
+            subject_ids = (
+                None
+                if any(plan.full for plan in subject_plans)
+                else set().union(*(plan.subject_ids for plan in subject_plans))
+            )
+            facts = load_facts(
+                campaign=campaign, subject=subject, keys=keys, subject_ids=subject_ids
+            )
+            for plan in subject_plans:
+                run = _run_pin(
+                    plan,
+                    candidates=candidates_by_pin.get(plan.pin.pk, []),
+                    facts=facts,
+                    campaign_facts=campaign_facts,
+                    actor=actor,
+                )
+                if run is not None:
+                    runs.append(run)
+            del facts
+    pending_ids = [row[0] for row in pending]
+    for chunk in _chunks(pending_ids, ID_CHUNK):
+        PendingChange.objects.filter(id__in=chunk).delete()
+    return runs
+
+
+@transaction.atomic
+def evaluate_campaign(*, campaign: Campaign, actor: User | None = None) -> list[EvaluationRun]:
+    """Evaluate every pinned rubric of `campaign` over all its candidates, in one transaction.
+
+    Returns one EvaluationRun per pinned rubric. Candidates whose result is unchanged keep
+    their snapshot (same facts → same snapshot); the others get a new one, and every current
+    snapshot's rank is brought up to date."""
+    return _evaluate(campaign=campaign, actor=actor, incremental=False)
+
+
+@transaction.atomic
+def evaluate_pending_changes(*, campaign: Campaign) -> list[EvaluationRun]:
+    """Evaluate what the pending changes touch (the debounced task calls this).
+
+    A rubric is evaluated incrementally — only the candidates whose facts changed, then the
+    ranks — unless one of its rules looks at the whole pool, a campaign-wide fact changed, or
+    its pinned version changed; then it is evaluated in full. Returns the runs made."""
+    return _evaluate(campaign=campaign, actor=None, incremental=True)
+
+
+# --- reading results -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NodeLine:
+    """One line of a score sheet: static facts from the rubric, points from the snapshot."""
+
+    id: str
+    title: str
+    kind: str  # "indicator" | "item"
+    depth: int
+    max: Decimal | None
+    bonus: bool
+    points: Decimal
+    explanation: str
+    capped: bool
+    zeroed: str | None
+    cite_seed: str
+    cite_quote: str
+
+
+def expand_breakdown(*, snapshot: ScoreSnapshot) -> list[NodeLine]:
+    """The snapshot's breakdown in rubric order, with titles, maxima and citations from the
+    version it was computed with (not the version pinned today)."""
+    rubric = rubric_of(snapshot.rubric_version)
+    lines = []
+    for path, node in rubric.walk():
+        entry = snapshot.breakdown.get(node.id)
+        if entry is None:
+            continue
+        flags = entry[2] if len(entry) > 2 else {}
+        cite = node.cite
+        lines.append(
+            NodeLine(
+                id=node.id,
+                title=node.title,
+                kind="item" if isinstance(node, Item) else "indicator",
+                depth=path.count("."),
+                max=node.max,
+                bonus=node.bonus,
+                points=Decimal(entry[0]),
+                explanation=entry[1],
+                capped=bool(flags.get("capped")),
+                zeroed=flags.get("zeroed"),
+                cite_seed=cite.seed if cite else "",
+                cite_quote=cite.quote if cite else "",
+            )
+        )
+    return lines
