@@ -50,9 +50,13 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Benchmarks, never part of CI's pass/fail: every bench/bench_*.py (figures go to
+# bench/RESULTS.md). Options reach the scripts through BENCH_ARGS, e.g. BENCH_ARGS="--db sqlite".
 bench: install
-	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
-	else echo "make bench: no benchmarks yet (bench/run.py comes with a later issue)"; fi
+	@found=; for script in bench/bench_*.py; do \
+		[ -f "$$script" ] || continue; found=1; \
+		echo "== $$script $(BENCH_ARGS)"; $(BIN)/python "$$script" $(BENCH_ARGS) || exit 1; \
+	done; [ -n "$$found" ] || echo "make bench: no benchmarks in bench/ yet"
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-artifacts

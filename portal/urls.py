@@ -23,6 +23,11 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("", include("campaigns.urls")),
+    path("scoring/", include("scoring.urls")),
+    path("submissions/", include("submissions.urls")),
+    path("evidence/", include("evidence.urls")),
+    path("jobs/", include("jobs.urls")),
+    path("spreadsheets/", include("spreadsheets.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -25,7 +25,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.access import campaigns_visible_to, own_unit_ids, reads_everything, writes_everything
-from scoring.models import Candidate, CampaignRubric
+from scoring.models import CampaignRubric, Candidate
 
 if TYPE_CHECKING:
     from accounts.access import AnyUser

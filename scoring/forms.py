@@ -15,7 +15,11 @@ from scoring.engine.facts import coercer
 
 FIELD_PREFIX = "fact__"
 JSON_TYPES = frozenset({"monthly", "records", "categories"})
-BOOL_CHOICES = [("", gettext_lazy("未提供")), ("true", gettext_lazy("是")), ("false", gettext_lazy("否"))]
+BOOL_CHOICES = [
+    ("", gettext_lazy("未提供")),
+    ("true", gettext_lazy("是")),
+    ("false", gettext_lazy("否")),
+]
 HUNDRED = Decimal(100)
 
 

@@ -21,7 +21,7 @@ from scoring.engine import evaluate
 from scoring.engine.facts import FactInfo, coercer
 from scoring.engine.model import Item
 from scoring.enums import RubricSubject
-from scoring.models import Candidate, CampaignRubric, EvaluationRun, Fact, ScoreSnapshot
+from scoring.models import CampaignRubric, Candidate, EvaluationRun, Fact, ScoreSnapshot
 from scoring.services.evaluation import (
     RankEntry,
     assign_ranks,
@@ -90,6 +90,7 @@ class Ranking:
     unit_id: int | None
     show_ranks: bool
     last_run: EvaluationRun | None
+    has_bonus: bool  # the rubric has bonus parts (附加项): show the bonus column
 
 
 def ranking_columns(rubric: Rubric) -> list[Column]:
@@ -205,6 +206,7 @@ def ranking(
         unit_id=unit_id,
         show_ranks=show_ranks,
         last_run=last_run,
+        has_bonus=rubric.bonus_cap is not None or any(n.bonus for _p, n in rubric.walk()),
     )
 
 
@@ -239,9 +241,7 @@ class PinSummary:
     scored: int
 
 
-def campaign_pins(
-    *, campaign_id: int, visible_unit_ids: frozenset[int] | None
-) -> list[PinSummary]:
+def campaign_pins(*, campaign_id: int, visible_unit_ids: frozenset[int] | None) -> list[PinSummary]:
     """The pinned rubrics of a campaign with how many (visible) candidates each has. One query."""
     scope = Q(candidates__is_active=True)
     if visible_unit_ids is not None:
@@ -327,8 +327,9 @@ def current_snapshot(candidate: Candidate) -> ScoreSnapshot | None:
     )
 
 
-def score_sheet(*, candidate: Candidate) -> ScoreSheet:
-    """Everything the score sheet shows: five queries."""
+def score_sheet(*, candidate: Candidate, with_rank: bool = True) -> ScoreSheet:
+    """Everything the score sheet shows: five queries (three without the rank's tie and pool
+    size, for those who may not see ranks)."""
     pin = candidate.campaign_rubric
     snapshot = current_snapshot(candidate)
     rubric = rubric_of(snapshot.rubric_version if snapshot else pin.version)
@@ -347,17 +348,11 @@ def score_sheet(*, candidate: Candidate) -> ScoreSheet:
                 )
             )
     facts, values = candidate_facts(candidate=candidate, rubric=rubric, snapshot=snapshot)
-    tied = False
-    if snapshot is not None and snapshot.rank is not None:
-        tied = (
-            ScoreSnapshot.objects.filter(
-                campaign_rubric=pin, is_current=True, rank=snapshot.rank
-            ).count()
-            > 1
-        )
-    pool_size = ScoreSnapshot.objects.filter(
-        campaign_rubric=pin, is_current=True, rank__isnull=False
-    ).count()
+    tied, pool_size = False, 0
+    if with_rank and snapshot is not None and snapshot.rank is not None:
+        current = ScoreSnapshot.objects.filter(campaign_rubric=pin, is_current=True)
+        tied = current.filter(rank=snapshot.rank).count() > 1
+        pool_size = current.filter(rank__isnull=False).count()
     return ScoreSheet(candidate, pin, snapshot, rubric, lines, facts, tied, pool_size, values)
 
 

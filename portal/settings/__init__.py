@@ -44,7 +44,10 @@ INSTALLED_APPS = [
     "accounts",
     "campaigns",
     "submissions",
+    "evidence",
     "scoring",
+    "jobs",
+    "spreadsheets",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +126,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
 MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
+# Evidence files and generated spreadsheets live outside any served directory.
+EVIDENCE_ROOT = env_path("EVIDENCE_ROOT", VAR_DIR / "evidence")
+EXPORTS_ROOT = env_path("EXPORTS_ROOT", VAR_DIR / "exports")
 # Uploaded evidence is never served from MEDIA_URL: downloads go through permission-checked views.
 MEDIA_URL = "/media-not-served/"
 STORAGES = {
@@ -146,12 +152,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Run by `celery -A portal beat` in production. The hour is in CELERY_TIMEZONE (Asia/Shanghai):
-# just after midnight, a campaign whose last phase ended the day before is closed.
+# Run by `celery -A portal beat` in production; hours are in CELERY_TIMEZONE (Asia/Shanghai).
 CELERY_BEAT_SCHEDULE = {
+    # Just after midnight, a campaign whose last phase ended the day before is closed.
     "sync-campaign-statuses-daily": {
         "task": "campaigns.tasks.task_sync_all_campaign_statuses",
         "schedule": crontab(hour=0, minute=30),
+    },
+    # The safety net behind the on-commit evaluation tasks: picks up pending changes whose
+    # queued task was lost (worker killed, broker restarted). Cheap when nothing is pending.
+    "evaluate-pending-changes": {
+        "task": "scoring.tasks.task_evaluate_pending",
+        "schedule": crontab(minute="*/10"),
     },
 }
 

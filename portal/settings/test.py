@@ -8,6 +8,8 @@ from portal.settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dalianbing-test-media-"))
+EVIDENCE_ROOT = Path(tempfile.mkdtemp(prefix="dalianbing-test-evidence-"))
+EXPORTS_ROOT = Path(tempfile.mkdtemp(prefix="dalianbing-test-exports-"))
 # An existing (empty) static root, so WhiteNoise has nothing to warn about.
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="dalianbing-test-static-"))
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

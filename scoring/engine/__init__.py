@@ -6,7 +6,7 @@ See SCHEMA.md in this directory for the contract with the rubric files.
 from .check import RubricWarning, check_rubric
 from .display import fmt_points
 from .errors import Problem, RubricError
-from .evaluate import evaluate
+from .evaluation import evaluate
 from .model import Cite, Rubric
 from .parse import load_rubric, parse_rubric
 from .results import CandidateResult, NodeResult, PoolResult

@@ -39,12 +39,16 @@ def _from_text(value: object) -> Decimal:
         raise ValueError(f"应为数字，实际为 {value!r}") from None
 
 
+def _from_float(value: float) -> Decimal:
+    return Decimal(repr(value))  # the shortest repr: 0.95 -> Decimal("0.95")
+
+
 def _same(value: Decimal) -> Decimal:
     return value
 
 
 # Dispatch on the exact type: this runs for every fact of every candidate.
-_CONVERTERS: dict[type, Any] = {Decimal: _same, int: Decimal, float: _from_text, str: _from_text}
+_CONVERTERS: dict[type, Any] = {Decimal: _same, int: Decimal, float: _from_float, str: _from_text}
 
 
 def _resolve_param(value: Any, info: ValidationInfo) -> Any:

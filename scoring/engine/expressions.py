@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 RECORD_NAME = "r"  # the record being reduced, inside aggregate.expr
 
 FUNCTIONS = {"min": min, "max": max, "abs": abs, "len": len, "sum": sum}
+_MEMO_LIMIT = 100_000
 
 _ALLOWED_NODES = (
     ast.Expression, ast.Constant, ast.Name, ast.Load, ast.BinOp, ast.UnaryOp, ast.BoolOp,
@@ -38,12 +39,13 @@ class ExpressionError(ValueError):
 class Expression:
     """A parsed, validated expression; ``names`` are the declared names it reads."""
 
-    __slots__ = ("fast", "fields", "names", "text", "tree")
+    __slots__ = ("fast", "fields", "names", "order", "text", "tree")
 
     def __init__(self, text: str, allowed: frozenset[str] | None, record: bool = False) -> None:
         self.text = text
         self.tree = _parse(text)
         self.names, self.fields = _check(self.tree, allowed, record)
+        self.order = (*sorted(self.names), *((RECORD_NAME,) if record else ()))
         self.fast = _shortcut(self.tree)
 
     def __repr__(self) -> str:
@@ -150,14 +152,19 @@ _OPERATORS = {
 
 
 class Evaluator:
-    """One simpleeval instance reused for many evaluations (only ``names`` changes)."""
+    """One simpleeval instance reused for many evaluations (only ``names`` changes).
 
-    __slots__ = ("_engine",)
+    Results are remembered per expression and tuple of input values: an expression is a pure
+    function of its names, and candidates in a large pool share most input combinations.
+    """
+
+    __slots__ = ("_engine", "_memo")
 
     def __init__(self) -> None:
         self._engine = simpleeval.EvalWithCompoundTypes(
             operators=dict(_OPERATORS), functions=dict(FUNCTIONS), names={}
         )
+        self._memo: dict[tuple[Any, ...], Any] = {}
 
     def value(self, expression: Expression, names: Mapping[str, Any]) -> Any:
         """Evaluate; any failure (division by zero, wrong types, missing key) -> ExpressionError."""
@@ -166,6 +173,19 @@ class Evaluator:
                 return expression.fast(names)
             except KeyError as exc:
                 raise ExpressionError(f"{expression.text}：未定义 {exc}") from None
+        try:
+            key = (id(expression), *(names[name] for name in expression.order))
+            hash(key)
+        except (KeyError, TypeError):  # an unhashable input (categories, records): no memo
+            return self._evaluate(expression, names)
+        if key in self._memo:
+            return self._memo[key]
+        result = self._evaluate(expression, names)
+        if len(self._memo) < _MEMO_LIMIT:
+            self._memo[key] = result
+        return result
+
+    def _evaluate(self, expression: Expression, names: Mapping[str, Any]) -> Any:
         engine = self._engine
         engine.names = names
         try:

@@ -132,7 +132,7 @@ class Rubric(_Model):
     vetoes: list[Veto] = []
     eligibility: list[Eligibility] = []
     tie_breakers: list[str] = []
-    indicators: list[Node] = Field(min_length=1)
+    indicators: list[Node] = []
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     _file: str = PrivateAttr(default="<memory>")

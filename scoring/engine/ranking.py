@@ -12,19 +12,21 @@ def rank_results(
     results: Mapping[str, CandidateResult], tie_breakers: Sequence[str]
 ) -> tuple[list[str], list[str]]:
     """Set each result's rank; return (ranked ids best first, excluded ids)."""
-    ranked = sorted(
-        (result for result in results.values() if not result.excluded),
-        key=lambda result: (_key(result, tie_breakers), result.candidate),
-    )
+    keys = {
+        cid: (_key(result, tie_breakers), cid)
+        for cid, result in results.items()
+        if not result.excluded
+    }
+    ranked = sorted(keys, key=keys.__getitem__)
     previous: tuple[Decimal, ...] | None = None
     rank = 0
-    for position, result in enumerate(ranked, start=1):
-        key = _key(result, tie_breakers)
+    for position, cid in enumerate(ranked, start=1):
+        key = keys[cid][0]
         if key != previous:
             rank, previous = position, key
-        result.rank = rank
+        results[cid].rank = rank
     excluded = sorted(cid for cid, result in results.items() if result.excluded)
-    return [result.candidate for result in ranked], excluded
+    return ranked, excluded
 
 
 def _key(result: CandidateResult, tie_breakers: Sequence[str]) -> tuple[Decimal, ...]:

@@ -107,15 +107,23 @@ def clear_queued_flag(*, campaign_id: int) -> None:
 _SUBJECT_COLUMN = {RubricSubject.COLLECTIVE: "unit_id", RubricSubject.INDIVIDUAL: "officer_id"}
 
 
+def _facts_queryset(campaign: Campaign, subject: str, keys: Iterable[str]) -> Any:
+    column = _SUBJECT_COLUMN[subject]
+    return (
+        Fact.objects.filter(campaign=campaign, key__in=sorted(set(keys)))
+        .filter(**{f"{column}__isnull": False})
+        .order_by()
+    )
+
+
 def load_facts(
     *, campaign: Campaign, subject: str, keys: Iterable[str], subject_ids: Iterable[int] | None
 ) -> dict[int, dict[str, Any]]:
-    """Facts of every unit (collective) or officer (individual) of the campaign, limited to
-    `keys` and, when given, to `subject_ids`: {subject id: {key: value}}. One streamed query
+    """Facts of the campaign's units (collective) or officers (individual), limited to `keys`
+    and, when given, to `subject_ids`: {subject id: {key: value}}, all in memory. One query
     (or one per 900 ids)."""
     column = _SUBJECT_COLUMN[subject]
-    base = Fact.objects.filter(campaign=campaign, key__in=sorted(set(keys)))
-    base = base.filter(**{f"{column}__isnull": False})
+    base = _facts_queryset(campaign, subject, keys)
     if subject_ids is None:
         querysets = [base]
     else:
@@ -123,17 +131,44 @@ def load_facts(
         querysets = [base.filter(**{f"{column}__in": chunk}) for chunk in _chunks(ids, ID_CHUNK)]
     facts: dict[int, dict[str, Any]] = {}
     for queryset in querysets:
-        rows = (
-            queryset.order_by()  # no sort: rows are grouped into dicts anyway
-            .values_list(column, "key", "value")
-            .iterator(chunk_size=FACT_STREAM_CHUNK)
-        )
+        rows = queryset.values_list(column, "key", "value").iterator(chunk_size=FACT_STREAM_CHUNK)
         for subject_id, key, value in rows:
             by_key = facts.get(subject_id)
             if by_key is None:
                 by_key = facts[subject_id] = {}
             by_key[key] = value
     return facts
+
+
+def stream_facts(
+    *, campaign: Campaign, subject: str, keys: Iterable[str], chunk_subjects: int
+) -> Iterator[tuple[dict[int, dict[str, Any]], int]]:
+    """The same facts as load_facts, streamed in subject-id order from one query: yields
+    ({subject id: facts} for up to `chunk_subjects` subjects, the highest id in it).
+
+    The order comes from the partial unique index (campaign, subject, key), so the database
+    does not sort; memory holds one chunk of facts, however large the campaign."""
+    column = _SUBJECT_COLUMN[subject]
+    known = {key: key for key in keys}  # one str object per key instead of one per row
+    rows = (
+        _facts_queryset(campaign, subject, keys)
+        .order_by(column)
+        .values_list(column, "key", "value")
+        .iterator(chunk_size=FACT_STREAM_CHUNK)
+    )
+    chunk: dict[int, dict[str, Any]] = {}
+    current_id = None
+    by_key: dict[str, Any] = {}
+    for subject_id, key, value in rows:
+        if subject_id != current_id:
+            if len(chunk) >= chunk_subjects:
+                yield chunk, current_id  # type: ignore[misc]
+                chunk = {}
+            current_id = subject_id
+            by_key = chunk[subject_id] = {}
+        by_key[known.get(key, key)] = value
+    if chunk:
+        yield chunk, current_id  # type: ignore[misc]
 
 
 def load_campaign_facts(*, campaign: Campaign) -> dict[str, Any]:
@@ -292,29 +327,6 @@ def _pool(
     return {str(cid): facts.get(sid, _EMPTY) for cid, sid in candidates}
 
 
-def _evaluate_rows(
-    rubric: Rubric,
-    version_id: int,
-    candidates: Sequence[tuple[int, int]],
-    facts: Mapping[int, Mapping[str, Any]],
-    campaign_facts: Mapping[str, Any],
-) -> dict[int, _Row]:
-    """Run the engine over `candidates` ((candidate id, subject id)) and keep compact rows.
-
-    A rubric whose rules need pool statistics is evaluated in one call; any other in chunks, so
-    the engine's per-node result objects never exist for more than a chunk at a time."""
-    tie_breakers = list(rubric.tie_breakers)
-    size = len(candidates) if needs_pool(rubric) else EVALUATION_CHUNK
-    rows: dict[int, _Row] = {}
-    for chunk in _chunks(candidates, max(size, 1)):
-        result = evaluate(rubric, _pool(chunk, facts, campaign_facts))
-        for pool_id, candidate_result in result.candidates.items():
-            candidate_id = int(pool_id)
-            rows[candidate_id] = _row(candidate_id, candidate_result, version_id, tie_breakers)
-        del result
-    return rows
-
-
 def _write(
     *,
     pin: CampaignRubric,
@@ -336,30 +348,31 @@ def _write(
     superseded += [current[cid].snapshot_id for cid in retired if cid in current]
     for chunk in _chunks(superseded, ID_CHUNK):
         ScoreSnapshot.objects.filter(id__in=chunk).update(is_current=False)
-    ScoreSnapshot.objects.bulk_create(
-        (
-            ScoreSnapshot(
-                run=run,
-                candidate_id=row.candidate_id,
-                campaign_rubric=pin,
-                rubric_version_id=run.rubric_version_id,
-                total=row.total,
-                base=row.base,
-                bonus=row.bonus,
-                rank=ranks.get(row.candidate_id),
-                vetoed=bool(row.vetoes),
-                veto_reasons=row.vetoes,
-                ineligible=bool(row.ineligible),
-                ineligible_reasons=row.ineligible,
-                warnings=row.warnings,
-                breakdown=row.breakdown,
-                result_digest=row.digest,
-                is_current=True,
-            )
-            for row in changed
-        ),
-        batch_size=WRITE_BATCH,
-    )
+    # Model instances are built one batch at a time: bulk_create would hold them all at once.
+    for batch in _chunks(changed, WRITE_BATCH):
+        ScoreSnapshot.objects.bulk_create(
+            [
+                ScoreSnapshot(
+                    run=run,
+                    candidate_id=row.candidate_id,
+                    campaign_rubric=pin,
+                    rubric_version_id=run.rubric_version_id,
+                    total=row.total,
+                    base=row.base,
+                    bonus=row.bonus,
+                    rank=ranks.get(row.candidate_id),
+                    vetoed=bool(row.vetoes),
+                    veto_reasons=row.vetoes,
+                    ineligible=bool(row.ineligible),
+                    ineligible_reasons=row.ineligible,
+                    warnings=row.warnings,
+                    breakdown=row.breakdown,
+                    result_digest=row.digest,
+                    is_current=True,
+                )
+                for row in batch
+            ]
+        )
     # Kept snapshots whose rank moved. One candidate moving shifts everyone it passes by the
     # same step, so grouping by the step turns thousands of rank changes into a few UPDATEs.
     rewritten = {row.candidate_id for row in changed} | set(retired)
@@ -385,63 +398,98 @@ def _write(
     return len(changed), moved
 
 
-def _run_pin(
-    plan: _PinPlan,
-    *,
-    candidates: Sequence[tuple[int, int, bool]],
-    facts: Mapping[int, Mapping[str, Any]],
-    campaign_facts: Mapping[str, Any],
-    actor: User | None,
-) -> EvaluationRun | None:
-    pin, rubric = plan.pin, plan.rubric
-    active = [(cid, sid) for cid, sid, is_active in candidates if is_active]
-    if plan.full:
-        to_evaluate = active
-        affected = {cid for cid, _sid, _active in candidates}
-    else:
-        to_evaluate = [(cid, sid) for cid, sid in active if sid in plan.subject_ids]
-        affected = {cid for cid, sid, _active in candidates if sid in plan.subject_ids}
-        if not affected:
-            return None
-    run = EvaluationRun.objects.create(
-        campaign_rubric=pin,
-        rubric_version=pin.version,
-        kind=RunKind.FULL if plan.full else RunKind.INCREMENTAL,
-        triggered_by=actor,
-    )
-    rows = _evaluate_rows(rubric, pin.version_id, to_evaluate, facts, campaign_facts)
-    current = _current_snapshots(pin, rubric.tie_breakers)
-    active_ids = {cid for cid, _sid in active}
-    if plan.full:
-        retired = [cid for cid in current if cid not in active_ids]
-    else:
-        retired = [cid for cid in affected if cid not in active_ids]
-    entries = [
-        RankEntry(cid, row.total, row.tie_break, row.excluded) for cid, row in rows.items()
-    ] + [
-        kept.entry
-        for cid, kept in current.items()
-        if cid not in rows and cid in active_ids
-    ]
-    ranks = assign_ranks(entries)
-    written, moved = _write(
-        pin=pin, run=run, rows=rows, current=current, ranks=ranks, retired=retired
-    )
-    run.candidates_evaluated = len(rows)
-    run.snapshots_written = written
-    run.ranks_changed = moved
-    run.finished_at = timezone.now()
-    run.save(update_fields=["candidates_evaluated", "snapshots_written", "ranks_changed", "finished_at"])
-    logger.info(
-        "evaluated campaign %s rubric %s (%s): %d candidates, %d snapshots written, %d ranks moved",
-        pin.campaign_id,
-        pin.rubric_key,
-        run.kind,
-        len(rows),
-        written,
-        moved,
-    )
-    return run
+class _PinJob:
+    """One pinned rubric's evaluation: fed facts (all at once, or chunk by chunk in subject-id
+    order), then written. Keeps one compact row per evaluated candidate until the ranks are
+    known, and the engine's result objects for at most one chunk."""
+
+    def __init__(
+        self,
+        plan: _PinPlan,
+        *,
+        candidates: Sequence[tuple[int, int, bool]],
+        campaign_facts: Mapping[str, Any],
+        actor: User | None,
+    ) -> None:
+        self.plan = plan
+        self.pin, self.rubric = plan.pin, plan.rubric
+        self.pool_wide = needs_pool(plan.rubric)
+        self.campaign_facts = campaign_facts
+        self.actor = actor
+        self.active = {cid for cid, _sid, is_active in candidates if is_active}
+        if plan.full:
+            self.affected = {cid for cid, _sid, _active in candidates}
+        else:
+            self.affected = {cid for cid, sid, _active in candidates if sid in plan.subject_ids}
+        self.pending = sorted(
+            ((sid, cid) for cid, sid, _active in candidates if cid in self.affected and cid in self.active),
+            reverse=True,  # popped from the end: lowest subject id first
+        )
+        self.rows: dict[int, _Row] = {}
+        self.tie_breakers = list(plan.rubric.tie_breakers)
+
+    @property
+    def idle(self) -> bool:
+        return not self.affected
+
+    def feed(self, facts: Mapping[int, Mapping[str, Any]], upto: int | None) -> None:
+        """Evaluate the waiting candidates whose subject id is ≤ `upto` (None: all of them)."""
+        batch: list[tuple[int, int]] = []
+        while self.pending and (upto is None or self.pending[-1][0] <= upto):
+            sid, cid = self.pending.pop()
+            batch.append((cid, sid))
+        if not batch:
+            return
+        size = len(batch) if self.pool_wide else EVALUATION_CHUNK
+        version_id = self.pin.version_id
+        for chunk in _chunks(batch, size):
+            result = evaluate(self.rubric, _pool(chunk, facts, self.campaign_facts))
+            for pool_id, candidate_result in result.candidates.items():
+                cid = int(pool_id)
+                self.rows[cid] = _row(cid, candidate_result, version_id, self.tie_breakers)
+            del result
+
+    def finish(self) -> EvaluationRun:
+        pin = self.pin
+        run = EvaluationRun.objects.create(
+            campaign_rubric=pin,
+            rubric_version=pin.version,
+            kind=RunKind.FULL if self.plan.full else RunKind.INCREMENTAL,
+            triggered_by=self.actor,
+        )
+        current = _current_snapshots(pin, self.tie_breakers)
+        rows = self.rows
+        if self.plan.full:
+            retired = [cid for cid in current if cid not in self.active]
+        else:
+            retired = [cid for cid in self.affected if cid not in self.active]
+        entries = [RankEntry(cid, row.total, row.tie_break, row.excluded) for cid, row in rows.items()]
+        entries += [
+            kept.entry for cid, kept in current.items() if cid not in rows and cid in self.active
+        ]
+        ranks = assign_ranks(entries)
+        written, moved = _write(
+            pin=pin, run=run, rows=rows, current=current, ranks=ranks, retired=retired
+        )
+        run.candidates_evaluated = len(rows)
+        run.snapshots_written = written
+        run.ranks_changed = moved
+        run.finished_at = timezone.now()
+        run.save(
+            update_fields=["candidates_evaluated", "snapshots_written", "ranks_changed", "finished_at"]
+        )
+        logger.info(
+            "evaluated campaign %s rubric %s (%s): %d candidates, %d snapshots written, "
+            "%d ranks moved",
+            pin.campaign_id,
+            pin.rubric_key,
+            run.kind,
+            len(rows),
+            written,
+            moved,
+        )
+        self.rows = {}
+        return run
 
 
 def _plans(
@@ -479,6 +527,31 @@ def _plans(
     return plans
 
 
+def _feed(campaign: Campaign, subject: str, jobs: Sequence[_PinJob]) -> None:
+    """Give every job the facts it needs, reading them once for all jobs of this subject kind.
+
+    Incremental jobs only: the changed subjects' facts. A full job of a rubric that needs pool
+    statistics: every fact in memory at once. Otherwise the facts are streamed in chunks."""
+    keys: set[str] = set().union(*(job.rubric.facts for job in jobs))
+    if not any(job.plan.full for job in jobs):
+        subject_ids = set().union(*(job.plan.subject_ids for job in jobs))
+        facts = load_facts(campaign=campaign, subject=subject, keys=keys, subject_ids=subject_ids)
+        for job in jobs:
+            job.feed(facts, None)
+    elif any(job.pool_wide for job in jobs):
+        facts = load_facts(campaign=campaign, subject=subject, keys=keys, subject_ids=None)
+        for job in jobs:
+            job.feed(facts, None)
+    else:
+        for chunk, upto in stream_facts(
+            campaign=campaign, subject=subject, keys=keys, chunk_subjects=EVALUATION_CHUNK
+        ):
+            for job in jobs:
+                job.feed(chunk, upto)
+        for job in jobs:
+            job.feed(_EMPTY, None)  # candidates with no facts at all, or ids past the last
+
+
 def _evaluate(
     *, campaign: Campaign, actor: User | None, incremental: bool
 ) -> list[EvaluationRun]:
@@ -496,6 +569,8 @@ def _evaluate(
             "id", "unit_id", "officer_id", "key", "full"
         )
     )
+    if incremental and not pending:
+        return []  # nothing changed since the last run: a repeated task is a no-op
     plans = _plans(pins, pending if incremental else None)
     runs: list[EvaluationRun] = []
     if plans:
@@ -508,29 +583,21 @@ def _evaluate(
             candidates_by_pin.setdefault(pin_id, []).append((cid, unit_id or officer_id, is_active))
         campaign_facts = load_campaign_facts(campaign=campaign)
         for subject in (RubricSubject.COLLECTIVE, RubricSubject.INDIVIDUAL):
-            subject_plans = [plan for plan in plans if plan.rubric.subject == subject]
-            if not subject_plans:
-                continue
-            keys = set().union(*(plan.rubric.facts for plan in subject_plans))
-            subject_ids = (
-                None
-                if any(plan.full for plan in subject_plans)
-                else set().union(*(plan.subject_ids for plan in subject_plans))
-            )
-            facts = load_facts(
-                campaign=campaign, subject=subject, keys=keys, subject_ids=subject_ids
-            )
-            for plan in subject_plans:
-                run = _run_pin(
+            jobs = [
+                _PinJob(
                     plan,
                     candidates=candidates_by_pin.get(plan.pin.pk, []),
-                    facts=facts,
                     campaign_facts=campaign_facts,
                     actor=actor,
                 )
-                if run is not None:
-                    runs.append(run)
-            del facts
+                for plan in plans
+                if plan.rubric.subject == subject
+            ]
+            jobs = [job for job in jobs if not job.idle]
+            if not jobs:
+                continue
+            _feed(campaign, subject, jobs)
+            runs.extend(job.finish() for job in jobs)
     pending_ids = [row[0] for row in pending]
     for chunk in _chunks(pending_ids, ID_CHUNK):
         PendingChange.objects.filter(id__in=chunk).delete()

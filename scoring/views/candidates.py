@@ -47,7 +47,7 @@ def _context(request: HttpRequest, candidate, sheet, form=None, outcome=None) ->
 @login_required
 def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = access.get_candidate_for_user(request.user, pk)
-    sheet = selectors.score_sheet(candidate=candidate)
+    sheet = selectors.score_sheet(candidate=candidate, with_rank=access.can_see_ranks(request.user))
     return render(request, "scoring/score_sheet.html", _context(request, candidate, sheet))
 
 
@@ -58,9 +58,7 @@ def what_if(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return redirect(reverse("scoring:score_sheet", args=[candidate.pk]) + "#what-if")
     sheet = selectors.score_sheet(candidate=candidate)
-    form = WhatIfForm(
-        data=request.POST, rubric=rubric_of(sheet.pin.version), current=sheet.values
-    )
+    form = WhatIfForm(data=request.POST, rubric=rubric_of(sheet.pin.version), current=sheet.values)
     outcome = None
     if form.is_valid():
         outcome = selectors.what_if(

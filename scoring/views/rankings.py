@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import access as accounts_access
 from scoring import access, selectors
+from scoring.enums import RubricSubject
 
 
 def _visible_unit_ids(user) -> frozenset[int] | None:
@@ -80,6 +81,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "pin": pin,
             "campaign": pin.campaign,
             "ranking": result,
+            "individual": pin.version.subject == RubricSubject.INDIVIDUAL,
             "sees_all": access.sees_all_candidates(request.user),
         },
     )

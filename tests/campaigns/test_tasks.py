@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from campaigns.enums import CampaignStatus, PhaseKind
 from campaigns.models import Campaign
 from campaigns.tasks import task_sync_all_campaign_statuses, task_sync_campaign_status
+from portal.celery import app
 from tests.factories import CampaignFactory, PhaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +103,12 @@ def test_sync_all_campaign_statuses_closes_only_finished_active_campaigns():
     assert _status(finished) == CampaignStatus.CLOSED
     assert _status(running) == CampaignStatus.ACTIVE
     assert _status(draft) == CampaignStatus.DRAFT
+
+
+def test_beat_schedule_names_only_registered_tasks():
+    # A renamed task would otherwise only show as an error in the production worker's log.
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+    assert "campaigns.tasks.task_sync_all_campaign_statuses" in scheduled
+    assert scheduled <= set(app.tasks)

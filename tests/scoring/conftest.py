@@ -140,3 +140,13 @@ def collective_pin(campaign, collective_version, campaign_admin):
 @pytest.fixture
 def individual_pin(campaign, individual_version, campaign_admin):
     return pin_rubric(campaign=campaign, version=individual_version, actor=campaign_admin)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """The debounce flag lives in the cache; every test starts without one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

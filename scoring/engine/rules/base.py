@@ -94,8 +94,8 @@ class Rule(BaseModel):
         return ()
 
     def inputs(self) -> tuple[str, ...] | None:
-        """The scalar facts this rule's outcome is a pure function of, or None if it reads more
-        (pool statistics, expressions, structured facts). Lets evaluation reuse outcomes."""
+        """The facts this rule's outcome is a pure function of (given the pool statistics, which
+        are fixed while scoring), or None. Lets evaluation reuse outcomes across candidates."""
         return None
 
 

@@ -73,6 +73,12 @@ class WeightedRule(Rule):
     def max_points(self) -> Decimal | None:
         return self.max
 
+    def inputs(self) -> tuple[str, ...]:
+        names: set[str] = set()
+        for part in self.parts:
+            names |= {part.fact} if part.fact is not None else set(part.expr.names)  # type: ignore[union-attr]
+        return tuple(sorted(names))
+
 
 @register
 class ExprRule(Rule):
@@ -94,3 +100,6 @@ class ExprRule(Rule):
 
     def max_points(self) -> Decimal | None:
         return self.max
+
+    def inputs(self) -> tuple[str, ...]:
+        return tuple(sorted(self.expr.names))

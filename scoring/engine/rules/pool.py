@@ -52,6 +52,9 @@ class RelativeToBestRule(Rule):
     def max_points(self) -> Decimal:
         return self.max
 
+    def inputs(self) -> tuple[str, ...]:
+        return (self.fact,)
+
 
 @register
 class BaselineShareRule(Rule):
@@ -108,7 +111,7 @@ class BaselineShareRule(Rule):
     def max_points(self) -> Decimal:
         return max(self.points, ZERO)
 
-    def inputs(self) -> tuple[str, ...] | None:
+    def inputs(self) -> tuple[str, ...]:
         if self.total == POOL_SUM:
-            return None
+            return (self.fact, self.share_fact)
         return (self.fact, self.share_fact, self.total)

@@ -54,8 +54,8 @@ class _Rank(Rule):
             ranks = {ctx.cid: ctx.values[fact] for ctx in present}
         return RankStats(ranks, len(ranks), max(ranks.values(), default=0))
 
-    def inputs(self) -> tuple[str, ...] | None:
-        return None if self.needs_pool() else (self.fact,)
+    def inputs(self) -> tuple[str, ...]:
+        return (self.fact,)  # a pool rank depends only on the value: equal values share a rank
 
     def evaluate(self, ctx: Ctx) -> Outcome:
         fact = self.fact

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from decimal import Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
 from typing import Any
 
@@ -119,8 +120,12 @@ class _Run:
 
     def __init__(self, plan: _Plan) -> None:
         self.plan = plan
-        self.items: dict[int, dict[Any, NodeResult]] = {key: {} for key in plan.inputs}
-        self.nodes: dict[tuple[int, Decimal, Decimal], tuple[Decimal, str, bool]] = {}
+        # id(item) -> (results by inputs, input names); (None, ()) when not reusable
+        self.items: dict[int, tuple[dict[Any, NodeResult] | None, tuple[str, ...]]] = {
+            id(item): ({}, plan.inputs[id(item)]) if id(item) in plan.inputs else (None, ())
+            for _, item in plan.rubric.walk()
+        }
+        self.nodes: dict[tuple[int, Decimal, Decimal], NodeResult] = {}
 
     def score(self, ctx: Ctx) -> CandidateResult:
         """The node tree, totals, vetoes and eligibility of one candidate."""
@@ -162,28 +167,29 @@ class _Run:
                 extra += points
             else:
                 total += points
-        key = (id(node), total, extra)
-        clamped = self.nodes.get(key)
-        if clamped is None:
-            clamped = _clamp(node, total, extra)
-            if len(self.nodes) < _MEMO_LIMIT:
-                self.nodes[key] = clamped
-        points, text, capped = clamped
-        zeroed = _zeroed(node.zero_if, ctx) if node.zero_if else None
-        if zeroed is not None:
-            points, extra, text = ZERO, ZERO, f"{text}；{zeroed} → 0 分"
-        out[node.id] = NodeResult(
-            node.id, node.title, points, node.max, text, "indicator", node.bonus, capped, zeroed,
-            node.cite,
-        )  # fmt: skip
-        return points, extra
+        if node.zero_if:
+            result = _node_result(node, total, extra)
+            zeroed = _zeroed(node.zero_if, ctx)
+            if zeroed is not None:
+                extra = ZERO
+                text = f"{result.explanation}；{zeroed} → 0 分"
+                result = replace(result, points=ZERO, zeroed=zeroed, explanation=text)
+        else:
+            key = (id(node), total, extra)
+            result = self.nodes.get(key)  # type: ignore[assignment]
+            if result is None:
+                result = _node_result(node, total, extra)
+                if len(self.nodes) < _MEMO_LIMIT:
+                    self.nodes[key] = result
+        out[node.id] = result
+        return result.points, extra
 
     def _item(self, item: Item, ctx: Ctx, out: dict[str, NodeResult]) -> Decimal:
-        cache = self.items.get(id(item))
+        cache, names = self.items[id(item)]
         if cache is None:
             result, _ = _score_item(item, ctx)
         else:
-            key = _inputs_key(self.plan.inputs[id(item)], ctx)
+            key = _inputs_key(names, ctx)
             result = cache.get(key)  # type: ignore[assignment]
             if result is None:
                 result, failed = _score_item(item, ctx)
@@ -203,13 +209,17 @@ def _inputs_key(names: tuple[str, ...], ctx: Ctx) -> Any:
 
 def _memo_inputs(rubric: Rubric) -> dict[int, tuple[str, ...]]:
     """Items whose result depends only on a few scalar facts (no zero_if, no precedence)."""
+    structured = {name for name, spec in rubric.facts.items() if spec.type in _STRUCTURED}
     inputs = {}
     for _, node in rubric.walk():
         if isinstance(node, Item) and not node.zero_if and node.precedence is None:
             names = node.rule.inputs()
-            if names is not None:
+            if names is not None and not structured.intersection(names):
                 inputs[id(node)] = names
     return inputs
+
+
+_STRUCTURED = frozenset({"monthly", "records", "categories"})  # unhashable values
 
 
 def _as_number(value: Any) -> Decimal:
@@ -264,17 +274,22 @@ def _score_item(item: Item, ctx: Ctx) -> tuple[NodeResult, bool]:
     return result, failed
 
 
-def _clamp(node: Node, total: Decimal, extra: Decimal) -> tuple[Decimal, str, bool]:
+def _node_result(node: Node, total: Decimal, extra: Decimal) -> NodeResult:
+    """The node's points from the sum of its parts: capped at max, floored at floor."""
+    capped = False
     if node.max is not None and total > node.max:
         points, text, capped = node.max, f"小计 {fmt_num(total)}，封顶 {fmt_num(node.max)} 分", True
     elif total < node.floor:
         note = "扣完为止，计 0 分" if node.floor == 0 else f"不低于 {fmt_num(node.floor)} 分"
-        points, text, capped = node.floor, f"小计 {fmt_num(total)}，{note}", False
+        points, text = node.floor, f"小计 {fmt_num(total)}，{note}"
     else:
-        points, text, capped = total, f"小计 {fmt_num(total)} 分", False
+        points, text = total, f"小计 {fmt_num(total)} 分"
     if extra:
         text = f"{text}（另有加分 {fmt_num(extra)} 分计入附加分）"
-    return points, text, capped
+    return NodeResult(
+        node.id, node.title, points, node.max, text, "indicator", node.bonus, capped, None,
+        node.cite,
+    )  # fmt: skip
 
 
 def _infos(rubric: Rubric) -> dict[str, FactInfo]:

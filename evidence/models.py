@@ -1,0 +1,1 @@
+# Evidence files (issue #4): stored outside the web root, served only through checked views.
