@@ -36,7 +36,10 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RUBRICS = [ROOT / "scoring/rubrics/s002-collective.yaml", ROOT / "scoring/rubrics/s002-individual.yaml"]
+RUBRICS = [
+    ROOT / "scoring/rubrics/s002-collective.yaml",
+    ROOT / "scoring/rubrics/s002-individual.yaml",
+]
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
@@ -67,27 +70,37 @@ def phase_setup(collectives: int, individuals: int, seed: int) -> None:
 
     call_command("migrate", verbosity=0, skip_checks=True)
 
+    from bench.datagen import fact_value
     from campaigns.enums import CampaignStatus, UnitKind
     from campaigns.models import Campaign, Officer, OrgUnit, Participation
     from scoring.engine.facts import coercer
-    from scoring.models import Candidate, CampaignRubric, Fact, PendingChange
+    from scoring.models import CampaignRubric, Candidate, Fact, PendingChange
     from scoring.services import load_rubric_version, pin_rubric
     from scoring.services.facts import to_json
-
-    from bench.datagen import fact_value
 
     started = time.perf_counter()
     rng = random.Random(seed)
     with transaction.atomic():
-        city = OrgUnit.objects.create(name="基准测试省厅", code="BENCH-ROOT", kind=UnitKind.CITY_BUREAU)
+        city = OrgUnit.objects.create(
+            name="基准测试省厅", code="BENCH-ROOT", kind=UnitKind.CITY_BUREAU
+        )
         OrgUnit.objects.bulk_create(
             [
-                OrgUnit(name=f"基准执法机构{i:04d}", code=f"BENCH-U{i:05d}", kind=UnitKind.COUNTY_BUREAU, parent=city)
+                OrgUnit(
+                    name=f"基准执法机构{i:04d}",
+                    code=f"BENCH-U{i:05d}",
+                    kind=UnitKind.COUNTY_BUREAU,
+                    parent=city,
+                )
                 for i in range(collectives)
             ],
             batch_size=2000,
         )
-        units = list(OrgUnit.objects.filter(code__startswith="BENCH-U").order_by("pk").values_list("pk", flat=True))
+        units = list(
+            OrgUnit.objects.filter(code__startswith="BENCH-U")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         campaign = Campaign.objects.create(
             title="全国执法大练兵基准测试",
             year=2024,
@@ -101,24 +114,36 @@ def phase_setup(collectives: int, individuals: int, seed: int) -> None:
         )
         Officer.objects.bulk_create(
             [
-                Officer(name=f"执法员{i:05d}", unit_id=units[i % len(units)], certificate_no=f"BENCH{i:08d}")
+                Officer(
+                    name=f"执法员{i:05d}",
+                    unit_id=units[i % len(units)],
+                    certificate_no=f"BENCH{i:08d}",
+                )
                 for i in range(individuals)
             ],
             batch_size=5000,
         )
         officers = list(
-            Officer.objects.filter(certificate_no__startswith="BENCH").order_by("pk").values_list("pk", "unit_id")
+            Officer.objects.filter(certificate_no__startswith="BENCH")
+            .order_by("pk")
+            .values_list("pk", "unit_id")
         )
         pins = {}
         for path in RUBRICS:
             version = load_rubric_version(path_or_text=path)
             pins[version.subject] = pin_rubric(campaign=campaign, version=version, actor=None)
         Candidate.objects.bulk_create(
-            [Candidate(campaign_rubric=pins["collective"], unit_id=u, home_unit_id=u) for u in units],
+            [
+                Candidate(campaign_rubric=pins["collective"], unit_id=u, home_unit_id=u)
+                for u in units
+            ],
             batch_size=5000,
         )
         Candidate.objects.bulk_create(
-            [Candidate(campaign_rubric=pins["individual"], officer_id=o, home_unit_id=u) for o, u in officers],
+            [
+                Candidate(campaign_rubric=pins["individual"], officer_id=o, home_unit_id=u)
+                for o, u in officers
+            ],
             batch_size=5000,
         )
         fact_count = 0
@@ -131,7 +156,14 @@ def phase_setup(collectives: int, individuals: int, seed: int) -> None:
                 for key, spec, coerce in plan:
                     value = to_json(coerce(fact_value(rng, key, spec)))
                     batch.append(
-                        Fact(campaign=campaign, key=key, value=value, source="import", source_ref="基准数据", **{column: subject_id})
+                        Fact(
+                            campaign=campaign,
+                            key=key,
+                            value=value,
+                            source="import",
+                            source_ref="基准数据",
+                            **{column: subject_id},
+                        )
                     )
                 if len(batch) >= 20000:
                     Fact.objects.bulk_create(batch, batch_size=5000)
@@ -155,14 +187,21 @@ def phase_setup(collectives: int, individuals: int, seed: int) -> None:
 def _read_facts_raw(campaign) -> int:
     """The evaluation's fact queries, rows iterated and decoded, nothing built from them."""
     from scoring.models import CampaignRubric
-    from scoring.services.evaluation import FACT_STREAM_CHUNK, _facts_queryset, _SUBJECT_COLUMN, load_campaign_facts
+    from scoring.services.evaluation import (
+        _SUBJECT_COLUMN,
+        FACT_STREAM_CHUNK,
+        _facts_queryset,
+        load_campaign_facts,
+    )
 
     rows = len(load_campaign_facts(campaign=campaign))
     for pin in CampaignRubric.objects.filter(campaign=campaign).select_related("version"):
         rubric = pin.version.rubric()
         column = _SUBJECT_COLUMN[rubric.subject]
         queryset = _facts_queryset(campaign, rubric.subject, rubric.facts).order_by(column)
-        for _row in queryset.values_list(column, "key", "value").iterator(chunk_size=FACT_STREAM_CHUNK):
+        for _row in queryset.values_list(column, "key", "value").iterator(
+            chunk_size=FACT_STREAM_CHUNK
+        ):
             rows += 1
     return rows
 
@@ -180,7 +219,14 @@ def phase_floor(campaign_id: int) -> None:
             started = time.perf_counter()
             rows = _read_facts_raw(campaign)
             times.append(time.perf_counter() - started)
-    _emit({"floor_s": min(times), "floor_all_s": times, "fact_rows": rows, "floor_maxrss_mib": _maxrss_mib()})
+    _emit(
+        {
+            "floor_s": min(times),
+            "floor_all_s": times,
+            "fact_rows": rows,
+            "floor_maxrss_mib": _maxrss_mib(),
+        }
+    )
 
 
 class _Timer:
@@ -243,7 +289,9 @@ def phase_recompute(campaign_id: int) -> None:
 
     # One officer from the lower middle of the ranking gets two perfect case files: the case
     # quality points rise, the officer climbs and every candidate passed moves down one rank.
-    current = ScoreSnapshot.objects.filter(campaign_rubric__rubric_key="s002-individual", is_current=True)
+    current = ScoreSnapshot.objects.filter(
+        campaign_rubric__rubric_key="s002-individual", is_current=True
+    )
     ranked = current.exclude(rank=None).order_by("rank").values_list("candidate_id", "rank")
     candidate_id, old_rank = ranked[ranked.count() * 3 // 4]
     officer = Candidate.objects.get(pk=candidate_id).officer
@@ -281,7 +329,15 @@ def phase_recompute(campaign_id: int) -> None:
 
 
 def _run_phase(database_url: str, phase: str, *extra: str) -> dict:
-    env = {**os.environ, "DATABASE_URL": database_url, "DB_CONN_MAX_AGE": "0"}
+    # As in production: DEBUG off (no query log), persistent settings from the environment.
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DB_CONN_MAX_AGE": "0",
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-not-a-secret",
+        "LOG_LEVEL": "WARNING",
+    }
     command = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, *extra]
     output = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
     if output.returncode != 0:
@@ -307,9 +363,13 @@ def _report(name: str, r: dict) -> None:
     floor = r["floor_s"]
     engine_writes = r["evaluate_s"] - r["read_in_evaluate_s"]
     ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
-    print(f"\n== {name}: {r['collectives']} collectives, {r['individuals']} individuals, {r['facts']:,} facts")
+    print(
+        f"\n== {name}: {r['collectives']} collectives, {r['individuals']} individuals, {r['facts']:,} facts"
+    )
     print(f"setup (not measured)              {r['setup_s']:8.1f} s")
-    print(f"floor: read the facts             {floor:8.2f} s   (runs: {', '.join(f'{t:.2f}' for t in r['floor_all_s'])})")
+    print(
+        f"floor: read the facts             {floor:8.2f} s   (runs: {', '.join(f'{t:.2f}' for t in r['floor_all_s'])})"
+    )
     print(
         f"full evaluate_campaign            {r['evaluate_s']:8.2f} s   target < 60 s: {ok(r['evaluate_s'] < 60)}"
         f"   ({r['snapshots_written']:,} snapshots written)"
@@ -322,7 +382,9 @@ def _report(name: str, r: dict) -> None:
         f"engine + writes                   {engine_writes:8.2f} s   target ≤ 2 × floor = {2 * floor:.2f} s: "
         f"{ok(engine_writes <= 2 * floor)} ({engine_writes / floor:.1f} × floor)"
     )
-    print(f"peak memory (evaluate process)    {r['maxrss_mib']:8.0f} MiB target < 1024 MiB: {ok(r['maxrss_mib'] < 1024)}")
+    print(
+        f"peak memory (evaluate process)    {r['maxrss_mib']:8.0f} MiB target < 1024 MiB: {ok(r['maxrss_mib'] < 1024)}"
+    )
     print(
         f"full recompute, nothing changed   {r['recompute_unchanged_s']:8.2f} s   target < 60 s: "
         f"{ok(r['recompute_unchanged_s'] < 60)} ({r['recompute_unchanged_written']} written)"
@@ -345,13 +407,25 @@ def bench(db: str, collectives: int, individuals: int, seed: int) -> dict:
         url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
         cleanup = lambda: _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # noqa: E731
     try:
-        result = _run_phase(url, "setup", "--collectives", str(collectives), "--individuals", str(individuals), "--seed", str(seed))
+        result = _run_phase(
+            url,
+            "setup",
+            "--collectives",
+            str(collectives),
+            "--individuals",
+            str(individuals),
+            "--seed",
+            str(seed),
+        )
         campaign = str(result["campaign_id"])
         result |= _run_phase(url, "floor", "--campaign", campaign)
         evaluate = _run_phase(url, "evaluate", "--campaign", campaign)
         result |= evaluate
         result |= {
-            "read_in_evaluate_s": evaluate["evaluate_s"] - evaluate["engine_s"] - evaluate["serialise_s"] - evaluate["write_s"],
+            "read_in_evaluate_s": evaluate["evaluate_s"]
+            - evaluate["engine_s"]
+            - evaluate["serialise_s"]
+            - evaluate["write_s"],
             "maxrss_mib": evaluate["maxrss_mib"],
         }
         recompute = _run_phase(url, "recompute", "--campaign", campaign)
@@ -362,13 +436,17 @@ def bench(db: str, collectives: int, individuals: int, seed: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--collectives", type=int, default=2900)
     parser.add_argument("--individuals", type=int, default=80000)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--json", action="store_true", help="also print the raw figures as JSON")
-    parser.add_argument("--phase", choices=["setup", "floor", "evaluate", "recompute"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--phase", choices=["setup", "floor", "evaluate", "recompute"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--campaign", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase == "setup":
@@ -380,7 +458,11 @@ def main() -> None:
     if args.phase == "recompute":
         return phase_recompute(args.campaign)
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    print(f"{time.strftime('%Y-%m-%d %H:%M')}  python {sys.version.split()[0]}  cores {os.cpu_count()}")
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M')}  python {sys.version.split()[0]}  cores {os.cpu_count()}"
+        f"  load average at start {load}"
+    )
     for db in databases:
         result = bench(db, args.collectives, args.individuals, args.seed)
         _report(db, result)

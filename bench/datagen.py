@@ -39,7 +39,11 @@ def fact_value(rng: random.Random, name: str, spec: Any) -> Any:
         rare = any(part in name for part in RARE_TRUE)
         return rng.random() < (0.005 if rare else 0.5)
     if kind == "count":
-        return rng.choice((0, 0, 0, 1, 1, 2, 3, 5, 8, 13)) if "issue" in name or "lapse" in name else rng.randint(0, 12)
+        return (
+            rng.choice((0, 0, 0, 1, 1, 2, 3, 5, 8, 13))
+            if "issue" in name or "lapse" in name
+            else rng.randint(0, 12)
+        )
     if kind == "ratio":
         return _decimal_text(rng, 0.85, 1.0, 3)
     if kind == "rank":
@@ -55,7 +59,10 @@ def fact_value(rng: random.Random, name: str, spec: Any) -> Any:
     if kind == "records":
         count = 2 if "sampled" in name else rng.randint(1, 3)
         return [
-            {field: _field(rng, field_kind, field) for field, field_kind in (spec.fields or {}).items()}
+            {
+                field: _field(rng, field_kind, field)
+                for field, field_kind in (spec.fields or {}).items()
+            }
             for _ in range(count)
         ]
     raise ValueError(f"no generator for fact type {kind}")

@@ -28,6 +28,7 @@ urlpatterns = [
     path("evidence/", include("evidence.urls")),
     path("jobs/", include("jobs.urls")),
     path("spreadsheets/", include("spreadsheets.urls")),
+    path("cases/", include("cases.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

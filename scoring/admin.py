@@ -14,8 +14,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from scoring.engine import RubricError
 from scoring.models import (
-    Candidate,
     CampaignRubric,
+    Candidate,
     EvaluationRun,
     Fact,
     RubricVersion,
@@ -125,7 +125,9 @@ class CampaignRubricAdmin(SimpleHistoryAdmin):
     readonly_fields = ["rubric_key", "pinned_at", "pinned_by"]
     actions = ["evaluate_now"]
 
-    def save_model(self, request: HttpRequest, obj: CampaignRubric, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: CampaignRubric, form: Any, change: bool
+    ) -> None:
         pin = pin_rubric(campaign=obj.campaign, version=obj.version, actor=request.user)
         set_shortlist_rules(
             campaign_rubric=pin,
@@ -214,7 +216,15 @@ class FactForm(forms.ModelForm):
 @admin.register(Fact)
 class FactAdmin(SimpleHistoryAdmin):
     form = FactForm
-    list_display = ["key", "subject_label", "value", "source", "source_ref", "recorded_by", "recorded_at"]
+    list_display = [
+        "key",
+        "subject_label",
+        "value",
+        "source",
+        "source_ref",
+        "recorded_by",
+        "recorded_at",
+    ]
     list_filter = ["source", "campaign", "key"]
     list_select_related = ["unit", "officer__unit", "recorded_by"]
     search_fields = ["key", "unit__name", "officer__name", "source_ref"]
@@ -258,7 +268,17 @@ class EvaluationRunAdmin(ReadOnlyAdmin):
 
 @admin.register(ScoreSnapshot)
 class ScoreSnapshotAdmin(ReadOnlyAdmin):
-    list_display = ["candidate", "campaign_rubric", "rank", "total", "base", "bonus", "vetoed", "ineligible", "is_current"]
+    list_display = [
+        "candidate",
+        "campaign_rubric",
+        "rank",
+        "total",
+        "base",
+        "bonus",
+        "vetoed",
+        "ineligible",
+        "is_current",
+    ]
     list_filter = ["is_current", "vetoed", "ineligible"]
     list_select_related = [
         "candidate__unit",

@@ -25,8 +25,7 @@ HUNDRED = Decimal(100)
 
 def _plain(number: Decimal) -> str:
     """`Decimal("96.00")` -> "96", `Decimal("0.955")` -> "0.955" (no exponent)."""
-    text = f"{number.normalize():f}"
-    return text
+    return f"{number.normalize():f}"
 
 
 class JSONFactField(forms.CharField):

@@ -268,7 +268,10 @@ class Fact(models.Model):
     them, with decimals as strings so that nothing passes through binary floating point."""
 
     campaign = models.ForeignKey(
-        "campaigns.Campaign", verbose_name="练兵活动", on_delete=models.PROTECT, related_name="facts"
+        "campaigns.Campaign",
+        verbose_name="练兵活动",
+        on_delete=models.PROTECT,
+        related_name="facts",
     )
     unit = models.ForeignKey(
         "campaigns.OrgUnit",
@@ -290,7 +293,10 @@ class Fact(models.Model):
     value = models.JSONField("取值")
     source = models.CharField("来源", max_length=20, choices=FactSource.choices)
     source_ref = models.CharField(
-        "出处", max_length=300, blank=True, help_text="如导入文件及行号、自评申报编号、评查记录编号。"
+        "出处",
+        max_length=300,
+        blank=True,
+        help_text="如导入文件及行号、自评申报编号、评查记录编号。",
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -412,7 +418,9 @@ class EvaluationRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign_rubric} · {self.get_kind_display()} · {self.started_at:%Y-%m-%d %H:%M}"
+        return (
+            f"{self.campaign_rubric} · {self.get_kind_display()} · {self.started_at:%Y-%m-%d %H:%M}"
+        )
 
 
 class ScoreSnapshotQuerySet(models.QuerySet):

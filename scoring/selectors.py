@@ -146,7 +146,8 @@ def ranking(
     """The current ranking of `pin` as one page of rows, plus the excluded candidates.
 
     `visible_unit_ids` limits the rows to candidates of those home units (None: all). Ranks
-    are the pool's ranks: filtering by unit hides rows, it does not re-rank. Seven queries."""
+    are the pool's ranks: filtering by unit hides rows, it does not re-rank. Six queries
+    (seven when more than EXCLUDED_LIMIT candidates are excluded)."""
     rubric = rubric_of(pin.version)
     columns = ranking_columns(rubric)
     keys = sort_keys(columns, show_ranks=show_ranks)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "scoring",
     "jobs",
     "spreadsheets",
+    "cases",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +129,9 @@ STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
 MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
 # Evidence files and generated spreadsheets live outside any served directory.
 EVIDENCE_ROOT = env_path("EVIDENCE_ROOT", VAR_DIR / "evidence")
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)  # per file (not video)
+EVIDENCE_VIDEO_MAX_BYTES = env_int("EVIDENCE_VIDEO_MAX_BYTES", 500 * 1024 * 1024)  # per MP4
+EVIDENCE_UNIT_QUOTA_BYTES = env_int("EVIDENCE_UNIT_QUOTA_BYTES", 2 * 1024 * 1024 * 1024)  # per unit
 EXPORTS_ROOT = env_path("EXPORTS_ROOT", VAR_DIR / "exports")
 # Uploaded evidence is never served from MEDIA_URL: downloads go through permission-checked views.
 MEDIA_URL = "/media-not-served/"

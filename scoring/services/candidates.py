@@ -9,7 +9,7 @@ from django.db import transaction
 
 from campaigns.models import Officer, OrgUnit
 from scoring.enums import RubricSubject
-from scoring.models import Candidate, CampaignRubric, PendingChange
+from scoring.models import CampaignRubric, Candidate, PendingChange
 from scoring.services.evaluation import queue_evaluation
 from scoring.services.rubrics import CLOSED_STATUSES
 
@@ -55,7 +55,9 @@ def register_candidate(
         raise ValidationError("个人评分细则的参评对象必须是执法人员。")
     where = {"unit": unit} if unit is not None else {"officer": officer}
     candidate = (
-        Candidate.objects.select_for_update().filter(campaign_rubric=campaign_rubric, **where).first()
+        Candidate.objects.select_for_update()
+        .filter(campaign_rubric=campaign_rubric, **where)
+        .first()
     )
     category = category.strip()
     if candidate is not None:
@@ -112,8 +114,12 @@ def sync_collective_candidates(
         if unit_id not in existing
     ]
     Candidate.objects.bulk_create(new, batch_size=500)
-    revived = [unit_id for unit_id, active in existing.items() if not active and unit_id in participating]
-    Candidate.objects.filter(campaign_rubric=campaign_rubric, unit_id__in=revived).update(is_active=True)
+    revived = [
+        unit_id for unit_id, active in existing.items() if not active and unit_id in participating
+    ]
+    Candidate.objects.filter(campaign_rubric=campaign_rubric, unit_id__in=revived).update(
+        is_active=True
+    )
     changed = [c.unit_id for c in new] + revived
     if changed:
         PendingChange.objects.bulk_create(

@@ -69,8 +69,10 @@ class Declarations:
         if isinstance(subject, Officer):
             return self.facts[RubricSubject.INDIVIDUAL].get(key, [])
         # A campaign-wide fact (a city total, a provincial average) reaches every candidate.
-        return [*self.facts[RubricSubject.COLLECTIVE].get(key, []),
-                *self.facts[RubricSubject.INDIVIDUAL].get(key, [])]
+        return [
+            *self.facts[RubricSubject.COLLECTIVE].get(key, []),
+            *self.facts[RubricSubject.INDIVIDUAL].get(key, []),
+        ]
 
 
 def _subject_kind_label(subject: Subject) -> str:
@@ -113,9 +115,7 @@ def _check_shape(spec: FactSpec, value: Any) -> None:
             raise ValueError(f"第 {index + 1} 条记录含有未声明的字段 {', '.join(unknown)}")
 
 
-def validate_fact(
-    *, declarations: Declarations, subject: Subject, key: str, value: Any
-) -> Any:
+def validate_fact(*, declarations: Declarations, subject: Subject, key: str, value: Any) -> Any:
     """The value to store for `key`, checked against every pinned rubric declaring it for this
     kind of subject; ValidationError (in Chinese, per field) otherwise."""
     if key in declarations.derived and not declarations.for_subject(subject, key):

@@ -5,7 +5,6 @@ published list (public notice, approval) will store what was published when that
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -14,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from scoring.enums import ContestGrouping
-from scoring.models import Candidate, CampaignRubric, PendingChange, ScoreSnapshot
+from scoring.models import CampaignRubric, Candidate, PendingChange, ScoreSnapshot
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -174,7 +173,9 @@ def clean_shortlist_rules(
         ("per_unit_limit", per_unit_limit, 1),
         ("contest_group_size", contest_group_size, 2),
     ):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < least):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < least
+        ):
             errors[name] = f"须为不小于 {least} 的整数。"
     quotas: dict[str, int] = {}
     if not isinstance(category_quotas or {}, dict):

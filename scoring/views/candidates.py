@@ -26,10 +26,23 @@ from scoring.services.rubrics import rubric_of
 PARTIAL_HEADER = "fetch"
 
 
+def _pinned_values(candidate, sheet) -> dict:
+    """The facts the pinned version reads (the sheet shows those of the snapshot's version;
+    they differ only after a re-pin not yet evaluated)."""
+    if not sheet.version_outdated:
+        return sheet.values
+    _lines, values = selectors.candidate_facts(
+        candidate=candidate, rubric=rubric_of(sheet.pin.version)
+    )
+    return values
+
+
 def _context(request: HttpRequest, candidate, sheet, form=None, outcome=None) -> dict:
     can_what_if = access.can_run_what_if(request.user)
     if can_what_if and form is None:
-        form = WhatIfForm(rubric=rubric_of(sheet.pin.version), current=sheet.values)
+        form = WhatIfForm(
+            rubric=rubric_of(sheet.pin.version), current=_pinned_values(candidate, sheet)
+        )
     return {
         "candidate": candidate,
         "pin": sheet.pin,
@@ -58,13 +71,14 @@ def what_if(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return redirect(reverse("scoring:score_sheet", args=[candidate.pk]) + "#what-if")
     sheet = selectors.score_sheet(candidate=candidate)
-    form = WhatIfForm(data=request.POST, rubric=rubric_of(sheet.pin.version), current=sheet.values)
+    current = _pinned_values(candidate, sheet)
+    form = WhatIfForm(data=request.POST, rubric=rubric_of(sheet.pin.version), current=current)
     outcome = None
     if form.is_valid():
         outcome = selectors.what_if(
             candidate=candidate,
             snapshot=sheet.snapshot,
-            current_values=sheet.values,
+            current_values=current,
             facts=form.fact_values(),
         )
     context = _context(request, candidate, sheet, form=form, outcome=outcome)

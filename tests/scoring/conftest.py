@@ -94,7 +94,8 @@ INDIVIDUAL = textwrap.dedent(
             title: 加权案件数（相对最多者）
             max: 10
             cite: {seed: test.txt, quote: 最多者得满分}
-            rule: {type: relative_to_best, fact: weighted_cases, max: 10, per: 0.01, per_points: 0.2}
+            rule:
+              {type: relative_to_best, fact: weighted_cases, max: 10, per: 0.01, per_points: 0.2}
       - id: story_ind
         title: 个人事迹
         max: 6
@@ -112,7 +113,13 @@ INDIVIDUAL = textwrap.dedent(
             title: 高于全省人均
             max: 4
             cite: {seed: test.txt, quote: 每高出 10% 得 2 分}
-            rule: {type: steps_above, fact: records, reference: province_avg, step: 0.10, points: 2, cap: 4}
+            rule:
+              type: steps_above
+              fact: records
+              reference: province_avg
+              step: 0.10
+              points: 2
+              cap: 4
     """
 )
 

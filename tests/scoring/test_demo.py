@@ -9,24 +9,18 @@ import re
 from collections import Counter
 
 import pytest
-from django.urls import include, path, reverse
+from django.urls import reverse
 from simple_history.utils import get_history_model_for_model
 
 from campaigns.demo import load as load_campaigns_demo
 from campaigns.models import Campaign
-from portal import urls as portal_urls
 from scoring.demo import DEMO_SOURCE_REF, load_scoring_demo
 from scoring.enums import RubricSubject
 from scoring.models import CampaignRubric, Candidate, EvaluationRun, Fact, ScoreSnapshot
 from scoring.services.rubrics import rubric_of
 
-urlpatterns = list(portal_urls.urlpatterns)
-if not any(getattr(p, "namespace", None) == "scoring" for p in urlpatterns):
-    urlpatterns.append(path("scoring/", include("scoring.urls")))
-
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.urls(__name__),
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 

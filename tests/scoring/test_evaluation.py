@@ -33,7 +33,9 @@ def _facts(campaign, subject, **values):
 
 
 def _current(pin):
-    return {s.candidate.unit_id or s.candidate.officer_id: s for s in ScoreSnapshot.objects.ranking(pin)}
+    return {
+        s.candidate.unit_id or s.candidate.officer_id: s for s in ScoreSnapshot.objects.ranking(pin)
+    }
 
 
 @pytest.fixture
@@ -144,7 +146,11 @@ def test_editing_rubric_makes_new_version_and_old_snapshots_keep_old(
     # the score sheet of an old snapshot explains it with the rubric it was computed with
     old_own = old.get(candidate__unit=own_unit)
     line = next(li for li in expand_breakdown(snapshot=old_own) if li.id == "cases_pts")
-    assert (line.points, line.max, line.cite_quote) == (Decimal("4.5"), Decimal(7), "每办理 1 件得 0.5 分")
+    assert (line.points, line.max, line.cite_quote) == (
+        Decimal("4.5"),
+        Decimal(7),
+        "每办理 1 件得 0.5 分",
+    )
 
 
 def test_facts_of_one_campaign_never_leak_into_another(
@@ -171,7 +177,11 @@ def test_incremental_run_after_one_fact_matches_full_run(scored, campaign, own_u
     # own gets 12 cases: 12 × 0.5 = 6 → total 2 + 6 + 1 = 9, still behind other (10)
     record_fact(campaign=campaign, subject=own_unit, key="cases", value=12, source=IMPORT)
     (run,) = evaluate_pending_changes(campaign=campaign)
-    assert (run.kind, run.candidates_evaluated, run.snapshots_written) == (RunKind.INCREMENTAL, 1, 1)
+    assert (run.kind, run.candidates_evaluated, run.snapshots_written) == (
+        RunKind.INCREMENTAL,
+        1,
+        1,
+    )
     assert not PendingChange.objects.exists()
     incremental = {k: (s.total, s.rank) for k, s in _current(scored).items()}
     assert incremental == {
@@ -217,9 +227,7 @@ def test_withdrawn_candidate_loses_its_current_snapshot(scored, campaign, own_un
     assert ScoreSnapshot.objects.filter(candidate=candidate, is_current=False).count() == 1
 
 
-def test_pool_rubric_is_evaluated_in_full_with_campaign_facts(
-    campaign, individual_pin, own_unit
-):
+def test_pool_rubric_is_evaluated_in_full_with_campaign_facts(campaign, individual_pin, own_unit):
     a, b = OfficerFactory(unit=own_unit), OfficerFactory(unit=own_unit)
     for officer in (a, b):
         register_candidate(campaign_rubric=individual_pin, officer=officer)

@@ -11,8 +11,8 @@ from django.db.models import ProtectedError
 
 from scoring.enums import FactSource, RubricSubject, RunKind
 from scoring.models import (
-    Candidate,
     CampaignRubric,
+    Candidate,
     EvaluationRun,
     Fact,
     RubricVersion,
@@ -73,7 +73,9 @@ def test_candidate_is_exactly_one_unit_or_officer(collective_pin, own_unit):
 
 def test_collective_candidate_belongs_to_itself(collective_pin, own_unit, other_unit):
     with refused():
-        Candidate.objects.create(campaign_rubric=collective_pin, unit=own_unit, home_unit=other_unit)
+        Candidate.objects.create(
+            campaign_rubric=collective_pin, unit=own_unit, home_unit=other_unit
+        )
 
 
 def test_fact_unique_per_campaign_subject_and_key(campaign, own_unit, other_unit):

@@ -45,8 +45,17 @@ def test_record_fact_stores_value_with_provenance(campaign, collective_pin, own_
         actor=reviewer,
     )
     fact.refresh_from_db()
-    assert (fact.unit, fact.officer, fact.key, fact.value) == (own_unit, None, "equip_ratio", "0.96")
-    assert (fact.source, fact.source_ref, fact.recorded_by) == ("self_review", "自评申报 #12", reviewer)
+    assert (fact.unit, fact.officer, fact.key, fact.value) == (
+        own_unit,
+        None,
+        "equip_ratio",
+        "0.96",
+    )
+    assert (fact.source, fact.source_ref, fact.recorded_by) == (
+        "self_review",
+        "自评申报 #12",
+        reviewer,
+    )
     assert fact.history.get().history_user == reviewer
     assert list(_fact_changes().values_list("unit", "key")) == [(own_unit.pk, "equip_ratio")]
 
@@ -120,7 +129,9 @@ def test_record_fact_refuses_derived_facts(campaign, campaign_admin, own_unit):
 def test_record_fact_again_changes_value_and_keeps_history(
     campaign, collective_pin, own_unit, reviewer, campaign_admin
 ):
-    record_fact(campaign=campaign, subject=own_unit, key="cases", value=3, source=IMPORT, actor=reviewer)
+    record_fact(
+        campaign=campaign, subject=own_unit, key="cases", value=3, source=IMPORT, actor=reviewer
+    )
     fact = record_fact(
         campaign=campaign,
         subject=own_unit,
@@ -131,7 +142,9 @@ def test_record_fact_again_changes_value_and_keeps_history(
         actor=campaign_admin,
     )
     assert Fact.objects.count() == 1
-    history = list(fact.history.order_by("history_date").values_list("value", "source", "history_user"))
+    history = list(
+        fact.history.order_by("history_date").values_list("value", "source", "history_user")
+    )
     assert history == [(3, "import", reviewer.pk), (5, "case_review", campaign_admin.pk)]
     assert _fact_changes().count() == 2
 
@@ -158,7 +171,14 @@ def test_record_fact_queues_one_evaluation_on_commit(
 
 def test_branch_staff_cannot_record_facts(campaign, collective_pin, own_unit, own_staff):
     with pytest.raises(PermissionDenied):
-        record_fact(campaign=campaign, subject=own_unit, key="cases", value=1, source=IMPORT, actor=own_staff)
+        record_fact(
+            campaign=campaign,
+            subject=own_unit,
+            key="cases",
+            value=1,
+            source=IMPORT,
+            actor=own_staff,
+        )
 
 
 def test_closed_campaign_refuses_facts(campaign, collective_pin, own_unit):

@@ -66,7 +66,12 @@ def test_ties_share_a_rank(campaign_admin):
     # 10, 8, 8, 6 cases → 5, 4, 4, 3 points → ranks 1, 2, 2, 4 ("并列第二")
     pin = _collectives(
         campaign_admin,
-        [("甲", "", {"cases": 10}), ("乙", "", {"cases": 8}), ("丙", "", {"cases": 8}), ("丁", "", {"cases": 6})],
+        [
+            ("甲", "", {"cases": 10}),
+            ("乙", "", {"cases": 8}),
+            ("丙", "", {"cases": 8}),
+            ("丁", "", {"cases": 6}),
+        ],
     )
     shortlist = build_shortlist(campaign_rubric=pin)
     assert _ranks(shortlist) == [("甲", 1), ("乙", 2), ("丙", 2), ("丁", 4)]
@@ -89,7 +94,12 @@ def test_tie_breaker_orders_equal_totals(campaign_admin):
 def test_top_n_lets_in_a_tie_at_the_cutoff_with_a_warning(campaign_admin):
     pin = _collectives(
         campaign_admin,
-        [("甲", "", {"cases": 10}), ("乙", "", {"cases": 8}), ("丙", "", {"cases": 8}), ("丁", "", {"cases": 6})],
+        [
+            ("甲", "", {"cases": 10}),
+            ("乙", "", {"cases": 8}),
+            ("丙", "", {"cases": 8}),
+            ("丁", "", {"cases": 6}),
+        ],
     )
     set_shortlist_rules(campaign_rubric=pin, actor=campaign_admin, shortlist_size=2)
     shortlist = build_shortlist(campaign_rubric=pin)
@@ -132,9 +142,15 @@ def test_category_quotas(campaign_admin):
 def test_per_unit_limit(campaign_admin):
     a, b = OrgUnitFactory(name="甲分局"), OrgUnitFactory(name="乙分局")
     pin = _officers(campaign_admin, [(a, 6), (a, 5), (a, 4), (b, 3)])
-    set_shortlist_rules(campaign_rubric=pin, actor=campaign_admin, per_unit_limit=2, shortlist_size=3)
+    set_shortlist_rules(
+        campaign_rubric=pin, actor=campaign_admin, per_unit_limit=2, shortlist_size=3
+    )
     shortlist = build_shortlist(campaign_rubric=pin)
-    assert _names(shortlist.selected) == ["执法员6（甲分局）", "执法员5（甲分局）", "执法员3（乙分局）"]
+    assert _names(shortlist.selected) == [
+        "执法员6（甲分局）",
+        "执法员5（甲分局）",
+        "执法员3（乙分局）",
+    ]
     assert shortlist.ranked[2].note == "本单位已入选 2 名"
 
 
@@ -225,14 +241,18 @@ def test_set_shortlist_rules_validates(collective_pin, campaign_admin, fields, f
 def test_set_shortlist_rules_keeps_history(collective_pin, campaign_admin):
     set_shortlist_rules(campaign_rubric=collective_pin, actor=campaign_admin, shortlist_size=3)
     set_shortlist_rules(campaign_rubric=collective_pin, actor=campaign_admin, shortlist_size=5)
-    sizes = list(collective_pin.history.order_by("history_date").values_list("shortlist_size", flat=True))
+    sizes = list(
+        collective_pin.history.order_by("history_date").values_list("shortlist_size", flat=True)
+    )
     assert sizes == [None, 3, 5]
 
 
 @pytest.mark.parametrize("count", [3, 30])
 def test_build_shortlist_query_count(count, campaign_admin, django_assert_max_num_queries):
     pin = _collectives(campaign_admin, [(f"单位{i}", "", {"cases": i + 1}) for i in range(count)])
-    set_shortlist_rules(campaign_rubric=pin, actor=campaign_admin, shortlist_size=2, per_unit_limit=1)
+    set_shortlist_rules(
+        campaign_rubric=pin, actor=campaign_admin, shortlist_size=2, per_unit_limit=1
+    )
     with django_assert_max_num_queries(3):
         shortlist = build_shortlist(campaign_rubric=pin)
         assert len(shortlist.ranked) == count

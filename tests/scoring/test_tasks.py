@@ -35,11 +35,12 @@ def test_burst_of_fact_changes_evaluates_once(
 ):
     sync_collective_candidates(campaign_rubric=collective_pin)
     task_evaluate_campaign(campaign_id=campaign.pk)
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            for value in (1, 2, 3):
-                record_fact(campaign=campaign, subject=own_unit, key="cases", value=value, source=IMPORT)
-            record_fact(campaign=campaign, subject=other_unit, key="cases", value=5, source=IMPORT)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for value in (1, 2, 3):
+            record_fact(
+                campaign=campaign, subject=own_unit, key="cases", value=value, source=IMPORT
+            )
+        record_fact(campaign=campaign, subject=other_unit, key="cases", value=5, source=IMPORT)
     runs = EvaluationRun.objects.order_by("pk")
     assert [run.kind for run in runs] == [RunKind.FULL, RunKind.INCREMENTAL]
     assert runs.last().candidates_evaluated == 2
@@ -58,7 +59,9 @@ def test_burst_queues_one_delayed_task_with_a_broker(
     with django_capture_on_commit_callbacks(execute=True):
         for value in (1, 2, 3):
             with transaction.atomic():
-                record_fact(campaign=campaign, subject=own_unit, key="cases", value=value, source=IMPORT)
+                record_fact(
+                    campaign=campaign, subject=own_unit, key="cases", value=value, source=IMPORT
+                )
     assert queued == [{"kwargs": {"campaign_id": campaign.pk}, "countdown": 30}]
     assert PendingChange.objects.filter(unit=own_unit).count() == 3
     # the task clears the flag and consumes every pending change at once

@@ -16,23 +16,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 from accounts.enums import Role
-from portal import urls as portal_urls
 from scoring import selectors
 from scoring.enums import FactSource
 from scoring.models import Fact, ScoreSnapshot
 from scoring.services import FactEntry, evaluate_campaign, record_facts, sync_collective_candidates
 from tests.factories import OrgUnitFactory, ParticipationFactory, UserFactory
 
-# Until portal/urls.py includes scoring.urls, these tests mount it themselves.
-urlpatterns = list(portal_urls.urlpatterns)
-if not any(getattr(p, "namespace", None) == "scoring" for p in urlpatterns):
-    urlpatterns.append(path("scoring/", include("scoring.urls")))
-
 pytestmark = [
-    pytest.mark.urls(__name__),
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 

@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 from accounts.enums import Role
-from portal import urls as portal_urls
 from scoring.enums import FactSource
 from scoring.models import Candidate, Fact, ScoreSnapshot
 from scoring.services import (
@@ -32,12 +31,7 @@ from scoring.services import (
 from tests.factories import OfficerFactory, OrgUnitFactory, ParticipationFactory, UserFactory
 from tests.scoring.conftest import COLLECTIVE, edited
 
-urlpatterns = list(portal_urls.urlpatterns)
-if not any(getattr(p, "namespace", None) == "scoring" for p in urlpatterns):
-    urlpatterns.append(path("scoring/", include("scoring.urls")))
-
 pytestmark = [
-    pytest.mark.urls(__name__),
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 
@@ -309,3 +303,16 @@ def test_score_sheet_staff_of_a_unit_outside_the_campaign_get_404(
         username="outsider", role=Role.BRANCH_STAFF, unit=OrgUnitFactory(parent=city)
     )
     assert client_for(outsider).get(sheet_url(candidate_of(scored, own_unit))).status_code == 404
+
+
+def test_score_sheet_says_when_a_new_version_is_pinned_but_not_yet_evaluated(
+    campaign, scored, own_unit, campaign_admin, client_for
+):
+    old = scored.version
+    text = edited(COLLECTIVE, "title: 测试集体评选细则", "title: 测试集体评选细则（修订）")
+    new = load_rubric_version(path_or_text=text)
+    pin_rubric(campaign=campaign, version=new, actor=campaign_admin)  # evaluation runs on commit
+    body = body_of(client_for(campaign_admin).get(sheet_url(candidate_of(scored, own_unit))))
+    assert f"t-collective @ {old.short_hash}" in body
+    assert f"本表按旧版本计算；活动现已启用 t-collective @ {new.short_hash}" in body
+    assert re.search(r'name="fact__cases"[^>]*value="9"', body)  # the form reads the new pin

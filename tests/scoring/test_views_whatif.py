@@ -13,10 +13,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.urls import include, path, reverse
+from django.urls import reverse
 from simple_history.utils import get_history_model_for_model
 
-from portal import urls as portal_urls
 from scoring import selectors
 from scoring.enums import FactSource
 from scoring.forms import WhatIfForm
@@ -32,12 +31,7 @@ from scoring.services import (
 from scoring.services.rubrics import rubric_of
 from tests.factories import OfficerFactory, OrgUnitFactory, ParticipationFactory
 
-urlpatterns = list(portal_urls.urlpatterns)
-if not any(getattr(p, "namespace", None) == "scoring" for p in urlpatterns):
-    urlpatterns.append(path("scoring/", include("scoring.urls")))
-
 pytestmark = [
-    pytest.mark.urls(__name__),
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 

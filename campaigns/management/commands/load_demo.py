@@ -15,6 +15,7 @@ from campaigns.demo.base import CREATED, DELETED, UNCHANGED, UPDATED
 from campaigns.demo.users import DEMO_PASSWORD, DEMO_USERS
 from campaigns.enums import CampaignStatus
 from campaigns.phases import current_phase
+from scoring.demo import load_scoring_demo
 
 __all__ = ["DEMO_PASSWORD", "Command"]
 
@@ -63,6 +64,10 @@ class Command(BaseCommand):
                     f"    当前阶段 open phase: {phase.get_kind_display()} {phase.kind}，"
                     f"至 until {last_day.isoformat()}"
                 )
+        self.stdout.write("")
+        # Candidates, facts and scores for the two seed campaigns, so that rankings, score
+        # sheets and the what-if panel have something real to show.
+        load_scoring_demo(stdout=self.stdout)
         self.stdout.write("")
         self.stdout.write("演示账户 Demo users:")
         by_name = {user.username: user for user in data.users}

@@ -32,7 +32,9 @@ class Command(BaseCommand):
         if not runs:
             raise CommandError(f"“{campaign}”尚未启用任何评分细则。")
         if as_json:
-            self.stdout.write(json.dumps(self._as_data(campaign, runs), ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps(self._as_data(campaign, runs), ensure_ascii=False, indent=2)
+            )
         else:
             self._print_tables(runs)
 
@@ -70,7 +72,9 @@ class Command(BaseCommand):
                 f"\n{pin.version.title}（{pin.rubric_key} @ {pin.version.short_hash}）"
                 f" 计算 {run.candidates_evaluated} 个，新快照 {run.snapshots_written} 个"
             )
-            self.stdout.write(f"{'名次':>4}  {'总分':>8}  {'基础分':>8}  {'加分':>6}  参评对象（所属单位）  说明")
+            self.stdout.write(
+                f"{'名次':>4}  {'总分':>8}  {'基础分':>8}  {'加分':>6}  参评对象（所属单位）  说明"
+            )
             for s in ScoreSnapshot.objects.ranking(pin).iterator(chunk_size=2000):
                 rank = "—" if s.rank is None else str(s.rank)
                 note = "；".join([*s.veto_reasons, *s.ineligible_reasons])

@@ -1,0 +1,43 @@
+"""python manage.py verify_draw ID — recompute a recorded draw and say whether it matches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.models import Draw
+from cases.services import verify_draw
+
+
+class Command(BaseCommand):
+    help = "用记录的随机种子和当前可抽范围重算一次抽取，核对可抽范围哈希与抽取结果是否一致。"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("draw_id", type=int, help="抽取记录编号")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        draw = (
+            Draw.objects.select_related("seed", "campaign", "candidate__campaign_rubric")
+            .filter(pk=options["draw_id"])
+            .first()
+        )
+        if draw is None:
+            raise CommandError(f"抽取记录 #{options['draw_id']} 不存在。")
+        check = verify_draw(draw=draw)
+        out = self.stdout
+        out.write(f"抽取 #{draw.pk}：{draw.purpose}")
+        out.write(f"随机种子：{draw.seed.value}（公布于 {draw.seed.announced_at:%Y-%m-%d %H:%M}）")
+        pool_state = "一致" if check.pool_matches else "不一致"
+        out.write(
+            f"可抽范围哈希：记录 {check.recorded_pool_hash}，当前 {check.current_pool_hash}"
+            f"（{check.current_pool_size} 份）→ {pool_state}"
+        )
+        result_state = "一致" if check.result_matches else "不一致"
+        out.write(
+            f"抽取结果：记录 {check.recorded_result}，重算 {check.recomputed_result} → {result_state}"
+        )
+        if check.ok:
+            out.write(self.style.SUCCESS("核对通过：抽取可复现。"))
+            return
+        raise CommandError("核对未通过：可抽范围或抽取结果与记录不一致。")

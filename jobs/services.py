@@ -1,0 +1,241 @@
+"""Background jobs: start one, run it, keep its file (STYLE.md #1, #7, #8).
+
+A job kind is a function `run(job, report_progress) -> JobOutput` registered under a name with
+`register_job_kind`. Apps register their kinds in a `job_kinds` module (`<app>/job_kinds.py`,
+`<app>/exports/job_kinds.py` or `<app>/imports/job_kinds.py`), found on first use, so that a
+worker process knows every kind without importing the web views.
+
+The contract of a kind's function:
+- read its inputs from `job.params` (and `job.campaign`, `job.input_file`);
+- call `report_progress(percent, message)` now and then (cheap: it writes only when the
+  percentage changes);
+- write its file to `scratch_path(job, suffix)` and return `JobOutput(file=…, name=…)` (a
+  kind without a file may return its result as a dict, or None);
+  `run_job` renames it into place only once the function has returned, so a worker killed
+  mid-write never leaves a half-written file offered as the result;
+- raise `JobError("…")` for a failure to show as it is; anything else shows a generic
+  message and goes to the log.
+
+`run_job` is safe to call twice: a finished (done or failed) job is left alone, and a job
+left "running" by a killed worker is run again into the same file name, so one job never
+has two results.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+
+from jobs.errors import JobError
+from jobs.models import Job, JobStatus
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from campaigns.models import Campaign
+
+logger = logging.getLogger(__name__)
+
+ReportProgress = Callable[[int, str], None]
+DEFAULT_RETENTION_HOURS = 72
+GENERIC_FAILURE = "任务执行出错，请稍后重试；如仍失败，请联系系统管理员。"
+
+
+@dataclass(frozen=True, slots=True)
+class JobOutput:
+    file: Path | None = None  # a complete file written at scratch_path(job, …)
+    name: str = ""  # the download's file name
+    result: dict[str, Any] = field(default_factory=dict)  # shown on the progress page
+
+
+@dataclass(frozen=True, slots=True)
+class JobKind:
+    name: str
+    label: str  # Chinese, shown on the progress page
+    run: Callable[[Job, ReportProgress], JobOutput | dict[str, Any] | None]
+
+
+_REGISTRY: dict[str, JobKind] = {}
+_discovered = False
+
+
+def register_job_kind(
+    name: str,
+    *,
+    label: str,
+    run: Callable[[Job, ReportProgress], JobOutput | dict[str, Any] | None],
+) -> None:
+    """Register (or replace, on module reload) the function that runs jobs of kind `name`."""
+    _REGISTRY[name] = JobKind(name, label, run)
+
+
+def _discover() -> None:
+    global _discovered  # noqa: PLW0603 - a once-per-process flag
+    if not _discovered:
+        autodiscover_modules("job_kinds", "exports.job_kinds", "imports.job_kinds")
+        _discovered = True
+
+
+def get_job_kind(name: str) -> JobKind | None:
+    _discover()
+    return _REGISTRY.get(name)
+
+
+def job_kinds() -> dict[str, JobKind]:
+    _discover()
+    return dict(_REGISTRY)
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def exports_root() -> Path:
+    return Path(settings.EXPORTS_ROOT)
+
+
+def job_dir(job: Job) -> Path:
+    path = exports_root() / "jobs" / str(job.pk)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def scratch_path(job: Job, suffix: str) -> Path:
+    """Where a kind writes its file. The name says it is unfinished; a rerun overwrites it."""
+    return job_dir(job) / f"result{suffix}.partial"
+
+
+def output_path(job: Job) -> Path | None:
+    """The finished file of a done job, if it is (still) there."""
+    if job.status != JobStatus.DONE or not job.output_file:
+        return None
+    path = (exports_root() / job.output_file).resolve()
+    root = exports_root().resolve()
+    if root not in path.parents or not path.is_file():
+        return None
+    return path
+
+
+def retention() -> timedelta:
+    hours = getattr(settings, "JOBS_FILE_RETENTION_HOURS", DEFAULT_RETENTION_HOURS)
+    return timedelta(hours=int(hours))
+
+
+def expires_at(job: Job) -> Any:
+    return job.finished_at + retention() if job.finished_at else None
+
+
+# --- lifecycle ---------------------------------------------------------------------------------
+
+
+def start_job(
+    *, kind: str, campaign: Campaign | None, params: dict[str, Any], actor: User | None
+) -> Job:
+    """Create a queued job and queue its task once the surrounding transaction commits."""
+    if get_job_kind(kind) is None:
+        raise JobError(f"未知的任务类型“{kind}”。")
+    job = Job.objects.create(
+        kind=kind, campaign=campaign, params=params, created_by=actor, message="排队等待执行"
+    )
+    from jobs.tasks import task_run_job  # tasks import this module
+
+    transaction.on_commit(lambda: task_run_job.delay(job_id=job.pk))
+    return job
+
+
+def _claim(job: Job) -> bool:
+    """Mark the job running unless it is finished. A job already "running" is claimed again:
+    its worker was killed (acks_late re-delivers the task)."""
+    claimed = Job.objects.filter(
+        pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).update(status=JobStatus.RUNNING, started_at=timezone.now(), progress=0, message="开始执行")
+    job.refresh_from_db()
+    return claimed == 1
+
+
+def _reporter(job: Job) -> ReportProgress:
+    last = {"percent": -1}
+
+    def report(percent: int, message: str = "") -> None:
+        percent = max(0, min(99, int(percent)))  # 100 is for "done"
+        if percent == last["percent"]:
+            return
+        last["percent"] = percent
+        Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            progress=percent, message=message[:300]
+        )
+
+    return report
+
+
+def run_job(*, job: Job) -> Job:
+    """Run a queued job to the end: done with its file, or failed with a reason."""
+    if not _claim(job):
+        return job  # done or failed already: never redone
+    kind = get_job_kind(job.kind)
+    try:
+        if kind is None:
+            raise JobError(f"未知的任务类型“{job.kind}”。")
+        output = kind.run(job, _reporter(job))
+        if not isinstance(output, JobOutput):  # None, or a result dict with no file
+            output = JobOutput(result=dict(output or {}))
+        stored = ""
+        if output.file is not None:
+            final = job_dir(job) / Path(output.file).name.removesuffix(".partial")
+            os.replace(output.file, final)  # atomic on one file system
+            stored = str(final.relative_to(exports_root()))
+    except JobError as exc:
+        return _fail(job, str(exc))
+    except Exception:
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        return _fail(job, GENERIC_FAILURE)
+    job.status = JobStatus.DONE
+    job.progress = 100
+    job.message = "已完成"
+    job.output_file = stored
+    job.output_name = output.name[:200]
+    job.result = output.result
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=[
+            "status",
+            "progress",
+            "message",
+            "output_file",
+            "output_name",
+            "result",
+            "finished_at",
+        ]
+    )
+    return job
+
+
+def _fail(job: Job, reason: str) -> Job:
+    job.status = JobStatus.FAILED
+    job.message = reason[:300]
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "message", "finished_at"])
+    for leftover in job_dir(job).glob("*.partial"):
+        leftover.unlink(missing_ok=True)
+    return job
+
+
+def purge_expired_files(*, now: Any = None) -> int:
+    """Delete the files of jobs finished longer ago than the retention (JOBS_FILE_RETENTION_HOURS,
+    default 72). The job rows stay, without a file. Returns how many directories were removed."""
+    cutoff = (now or timezone.now()) - retention()
+    removed = 0
+    for job in Job.objects.filter(finished_at__lt=cutoff).exclude(output_file="").only("pk"):
+        shutil.rmtree(exports_root() / "jobs" / str(job.pk), ignore_errors=True)
+        Job.objects.filter(pk=job.pk).update(output_file="")
+        removed += 1
+    return removed

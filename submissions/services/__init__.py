@@ -1,0 +1,19 @@
+"""Services of the submissions app: every write goes through a function here (STYLE.md #1).
+
+workflow     transition (the one mover of a claim's status), bulk_accept
+claims       save_claim (draft values, version-checked), preview_points (writes nothing)
+nominations  nominate, withdraw_nomination
+"""
+
+from submissions.services.claims import clean_values, preview_points, save_claim
+from submissions.services.errors import ClaimConflict
+from submissions.services.workflow import bulk_accept, transition
+
+__all__ = [
+    "ClaimConflict",
+    "bulk_accept",
+    "clean_values",
+    "preview_points",
+    "save_claim",
+    "transition",
+]

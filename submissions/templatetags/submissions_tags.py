@@ -1,0 +1,51 @@
+"""Template helpers of the submissions pages: points and claimed values for display."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from scoring.engine import fmt_points
+from scoring.engine.display import fmt_num, fmt_pct
+from scoring.engine.facts import coercer
+
+register = template.Library()
+
+
+@register.filter
+def points(value: Any) -> str:
+    """`{{ claim.claimed_points|points }}` → "2.00"; "—" when there are none."""
+    if value is None or value == "":
+        return "—"
+    return fmt_points(value if isinstance(value, Decimal) else Decimal(str(value)))
+
+
+def show_value(spec: Any, raw: Any) -> str:
+    """One claimed fact value as people read it: 96%, 是/否, 3 件, JSON for lists."""
+    if raw is None:
+        return "—"
+    try:
+        value = coercer(spec)(raw)
+    except (ValueError, TypeError):
+        return str(raw)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if spec.type == "ratio":
+        return fmt_pct(value)
+    if spec.type == "categories" and spec.categories:
+        parts = [f"{spec.categories.get(k, k)} {fmt_num(v)}" for k, v in value.items() if v]
+        return "，".join(parts) or "0"
+    if isinstance(value, Decimal | int):
+        return fmt_num(value) + (f" {spec.unit}" if spec.unit else "")
+    return json.dumps(raw, ensure_ascii=False)
+
+
+@register.simple_tag
+def claim_values(spec: Any, values: Any) -> list[tuple[str, str]]:
+    """[(label, shown value)] of the facts an item reads, for a claim's values dict."""
+    if spec is None or values is None:
+        return []
+    return [(fact.label, show_value(fact, values.get(key))) for key, fact in spec.facts]

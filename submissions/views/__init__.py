@@ -1,0 +1,1 @@
+"""Views of the submissions app, split by resource (STYLE.md #6)."""
