@@ -12,6 +12,7 @@ from django.contrib.admin.utils import unquote
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from import_export.admin import ImportExportMixin
 
 from accounts import access
 from campaigns import services
@@ -27,6 +28,7 @@ from campaigns.models import (
     WorkingGroup,
     WorkingGroupMember,
 )
+from spreadsheets.imports.resources import OfficerResource, OrgUnitResource
 
 # --- permissions ------------------------------------------------------------------------
 
@@ -74,7 +76,9 @@ class StackedInline(CampaignAdminRole, admin.StackedInline):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(ModelAdmin):
+class OrgUnitAdmin(ImportExportMixin, ModelAdmin):
+    # The same resources as the import page and `manage.py import_data units|officers`.
+    resource_classes = (OrgUnitResource,)
     list_display = ("name", "short_name", "code", "kind", "parent", "sort_order")
     list_filter = ("kind",)
     search_fields = ("name", "short_name", "code")
@@ -121,7 +125,8 @@ class OrgUnitAdmin(ModelAdmin):
 
 
 @admin.register(Officer)
-class OfficerAdmin(ModelAdmin):
+class OfficerAdmin(ImportExportMixin, ModelAdmin):
+    resource_classes = (OfficerResource,)
     list_display = ("name", "unit", "certificate_no", "post", "is_active", "user")
     list_filter = ("is_active", "unit__kind", "unit")
     search_fields = ("name", "certificate_no", "unit__name", "unit__short_name")

@@ -12,9 +12,10 @@ says so in Chinese, with the numbers. Each unit's flow is then dealt to its file
 reviewer "tokens" in reviewer order, file j taking tokens j, j+m, j+2m… (m files), which gives
 every file distinct reviewers because no reviewer has more than m tokens in a unit.
 
-With ``no_reciprocal`` the solver forbids, for each pair of units carrying flow both ways, the
-direction carrying less, and solves again (deterministic; at most one round per unit pair).
-That is a heuristic: it can fail where a cleverer orientation would succeed, and then says so.
+With ``rotation`` (A→B→C→A) only those unit pairs carry flow. With ``no_reciprocal`` the
+solver forbids, for each pair of units carrying flow both ways, the direction carrying less,
+and solves again (deterministic; at most one round per unit pair). That is a heuristic: it
+can fail where a cleverer orientation would succeed, and then says so.
 Files with conflicts are placed one by one after the flow (``reassign``).
 """
 
@@ -149,8 +150,12 @@ def assign(
     per_file: int = 1,
     max_load: int,
     no_reciprocal: bool = False,
+    rotation: list[int] | None = None,
 ) -> dict[int, list[int]]:
-    """file id → sorted reviewer ids. AssignmentError (Chinese) when impossible."""
+    """file id → sorted reviewer ids. AssignmentError (Chinese) when impossible.
+
+    `rotation` (unit ids in order, e.g. [A, B, C]) allows only A→B, B→C, C→A: the files of
+    each unit go to reviewers of the unit before it."""
     files = sorted(files, key=lambda f: f.id)
     reviewers = sorted(reviewers, key=lambda r: r.id)
     if per_file < 1:
@@ -181,10 +186,23 @@ def assign(
                 f"（评查人员不得评查本单位案卷）。"
             )
     forbidden: set[tuple[int | None, int]] = set()
+    if rotation:
+        allowed = {(rotation[i - 1], rotation[i]) for i in range(len(rotation))}
+        missing = sorted(set(files_by_unit) - set(rotation))
+        if missing:
+            raise AssignmentError(f"轮换顺序中缺少单位 {', '.join(map(str, missing))}。")
+        forbidden = {
+            (r.unit_id, unit)
+            for r in reviewers
+            for unit in files_by_unit
+            if (r.unit_id, unit) not in allowed
+        }
     for _round in range(len(files_by_unit) ** 2 + 1):
         carried, used = _solve_units(files_by_unit, reviewers, per_file, max_load, forbidden)
         if carried < needed:
             extra = "且不允许单位之间互评，" if no_reciprocal else ""
+            if rotation:
+                extra += "且按轮换顺序评查，"
             raise AssignmentError(
                 f"无法满足约束：需要 {needed} 人次评查，在“不评本单位、每人最多 {max_load} 份、"
                 f"{extra}每份 {per_file} 人”的条件下最多只能安排 {carried} 人次。"

@@ -68,8 +68,7 @@ class CaseFile(models.Model):
         default=False,
         help_text="种子 000：仅录入处罚决定书的案卷按 0 分计。",
     )
-    # TODO(evidence): scanned documents attach through evidence.EvidenceFile once issue #4's
-    # model lands (evidence/models.py holds only a placeholder as of this writing).
+    # Scanned documents: CaseDocument rows link evidence.EvidenceFile uploads of the same unit.
     created_at = models.DateTimeField("登记时间", default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -136,6 +135,37 @@ class CaseHandler(models.Model):
         return f"{self.case_file} · {self.officer} · {self.get_role_display()}"
 
 
+class CaseDocument(models.Model):
+    """A scanned document of a case file: an evidence upload of the case's own unit."""
+
+    case_file = models.ForeignKey(
+        CaseFile, verbose_name="案卷", on_delete=models.CASCADE, related_name="documents"
+    )
+    evidence = models.ForeignKey(
+        "evidence.EvidenceFile",
+        verbose_name="佐证材料文件",
+        on_delete=models.PROTECT,
+        related_name="case_documents",
+    )
+    label = models.CharField("文书名称", max_length=100, blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "案卷扫描件"
+        verbose_name_plural = "案卷扫描件"
+        ordering = ("case_file_id", "sort_order", "pk")
+        constraints = (
+            models.UniqueConstraint(
+                fields=["case_file", "evidence"],
+                name="casedocument_once",
+                violation_error_message="该文件已附在本案卷中。",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.label or str(self.evidence_id)
+
+
 class ReviewSettings(models.Model):
     """How a campaign reviews its files: the pinned checklist version, reviewers per file,
     loads, aggregation and the arbitration threshold."""
@@ -158,6 +188,12 @@ class ReviewSettings(models.Model):
         "提交主审的分差阈值", max_digits=6, decimal_places=2, default=Decimal(10)
     )
     no_reciprocal = models.BooleanField("禁止单位互评", default=False)
+    rotation = models.JSONField(
+        "轮换顺序",
+        default=list,
+        blank=True,
+        help_text="单位编号按顺序排列，如 [A, B, C] 表示 A 评 B、B 评 C、C 评 A；留空表示不轮换。",
+    )
     blind = models.BooleanField("盲评（隐藏单位和人员名称）", default=False)
     lead_reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="主审人员", blank=True, related_name="+"

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.access import check_unit, writes_everything
 from accounts.enums import Role
+from campaigns.enums import CampaignStatus
 from cases import assignment as solver
 from cases import draws as drawing
 from cases import eligibility
@@ -30,6 +31,7 @@ from cases import scoring as file_scoring
 from cases.enums import AssignmentStatus, CaseType, HandlerRole, SlotKind
 from cases.models import (
     Assignment,
+    CaseDocument,
     CaseFile,
     CaseHandler,
     Checklist,
@@ -114,6 +116,7 @@ def configure_review(
     aggregation: str = "mean",
     spread_threshold: Decimal = Decimal(10),
     no_reciprocal: bool = False,
+    rotation: Sequence[int] = (),
     blind: bool = False,
 ) -> ReviewSettings:
     """Pin a checklist version and the review options of a campaign (history keeps changes)."""
@@ -127,6 +130,7 @@ def configure_review(
     settings_row.aggregation = aggregation
     settings_row.spread_threshold = spread_threshold
     settings_row.no_reciprocal = no_reciprocal
+    settings_row.rotation = [int(u) for u in rotation]
     settings_row.blind = blind
     settings_row._history_user = actor
     settings_row.full_clean(exclude=["campaign"])
@@ -180,6 +184,189 @@ def register_case(
             raise ValidationError({"handlers": f"未知的承办角色“{role}”。"})
         CaseHandler.objects.create(case_file=case, officer=officer, role=role)
     return case
+
+
+@transaction.atomic
+def attach_document(
+    *, case_file: CaseFile, evidence: Any, label: str = "", actor: User | None
+) -> CaseDocument:
+    """Attach a scanned document (an evidence upload of the case's own unit) to a case file."""
+    if actor is not None:
+        check_unit(actor, case_file.unit, write=True)
+    if evidence.owner_unit_id != case_file.unit_id:
+        raise ValidationError({"evidence": "只能附加本案卷办案单位上传的文件。"})
+    if getattr(evidence, "withdrawn_at", None) is not None:
+        raise ValidationError({"evidence": "该文件已撤回，不能附加。"})
+    document = CaseDocument(case_file=case_file, evidence=evidence, label=label.strip())
+    document.full_clean()
+    document.save()
+    return document
+
+
+# Column headers of a case import (shared with the spreadsheet import: it reads the sheet into
+# rows of header → text and hands them here). Officers are named by certificate number.
+IMPORT_COLUMNS = (
+    "单位代码",
+    "案件编号",
+    "案卷类型",
+    "决定日期",
+    "当事人",
+    "检查人证件号",
+    "立案审批承办人证件号",
+    "主办人证件号",
+    "门户网站公开",
+    "仅录入决定书",
+)
+_ROLE_COLUMNS = {
+    "检查人证件号": HandlerRole.INSPECTION_RECORD,
+    "立案审批承办人证件号": HandlerRole.FILING_APPROVAL,
+    "主办人证件号": HandlerRole.PRESIDING,
+}
+_YES = {"是", "Y", "y", "yes", "1", "true", "TRUE", "√"}
+_NO = {"", "否", "N", "n", "no", "0", "false", "FALSE"}
+
+
+def split_certificates(raw: str) -> list[str]:
+    for sep in ("、", "，", ";", "；", " "):
+        raw = raw.replace(sep, ",")
+    return [c.strip() for c in raw.split(",") if c.strip()]
+
+
+@transaction.atomic
+def import_cases(*, rows: Sequence[Mapping[str, Any]], actor: User | None) -> list[CaseFile]:
+    """Register many case files at once; all or nothing. Every row is checked first (unit,
+    type, date, officers by certificate number, duplicates); any problem raises one
+    ValidationError listing every bad row, and nothing is saved."""
+    from campaigns.models import Officer, OrgUnit
+
+    if actor is not None and not writes_everything(actor):
+        raise PermissionDenied("只有活动管理员可以导入案卷。")
+    labels = {label: value for value, label in CaseType.choices}
+    units = {
+        u.code: u
+        for u in OrgUnit.objects.filter(code__in={str(r.get("单位代码", "")).strip() for r in rows})
+    }
+    wanted = {
+        c for r in rows for col in _ROLE_COLUMNS for c in split_certificates(str(r.get(col) or ""))
+    }
+    officers = {o.certificate_no: o for o in Officer.objects.filter(certificate_no__in=wanted)}
+    errors: list[str] = []
+    prepared = []
+    seen: set[tuple[str, str]] = set()
+    for index, row in enumerate(rows, start=2):  # row 1 is the header
+        problems: list[str] = []
+        unit = units.get(str(row.get("单位代码", "")).strip())
+        if unit is None:
+            problems.append(f"未知的单位代码“{row.get('单位代码', '')}”")
+        number = str(row.get("案件编号") or "").strip()
+        if not number:
+            problems.append("缺少案件编号")
+        raw_type = str(row.get("案卷类型") or "").strip()
+        case_type = labels.get(raw_type, raw_type if raw_type in CaseType.values else None)
+        if case_type is None:
+            problems.append(f"未知的案卷类型“{raw_type}”")
+        raw_date = row.get("决定日期")
+        decision: dt.date | None = None
+        if isinstance(raw_date, dt.datetime):
+            decision = raw_date.date()
+        elif isinstance(raw_date, dt.date):
+            decision = raw_date
+        elif raw_date not in (None, ""):
+            try:
+                decision = dt.date.fromisoformat(str(raw_date).strip())
+            except ValueError:
+                problems.append(f"决定日期“{raw_date}”格式应为 YYYY-MM-DD")
+        handlers = []
+        for column, role in _ROLE_COLUMNS.items():
+            for cert in split_certificates(str(row.get(column) or "")):
+                officer = officers.get(cert)
+                if officer is None:
+                    problems.append(f"{column}：未登记的执法证件号“{cert}”")
+                else:
+                    handlers.append((officer, role))
+        flags = {}
+        for column, field in (
+            ("门户网站公开", "decision_published"),
+            ("仅录入决定书", "decision_only"),
+        ):
+            raw = str(row.get(column) or "").strip()
+            if raw not in _YES | _NO:
+                problems.append(f"{column}应填“是”或“否”，实际为“{raw}”")
+            flags[field] = raw in _YES
+        if unit is not None and number:
+            key = (unit.code, number)
+            if key in seen:
+                problems.append("与前面的行案件编号重复")
+            elif CaseFile.objects.filter(unit=unit, case_number=number).exists():
+                problems.append("本单位已登记该案件编号")
+            seen.add(key)
+        if problems:
+            errors.append(f"第 {index} 行：" + "；".join(problems))
+        else:
+            prepared.append(
+                (unit, number, case_type, decision, str(row.get("当事人") or ""), handlers, flags)
+            )
+    if errors:
+        raise ValidationError(errors)
+    return [
+        register_case(
+            unit=unit,
+            case_number=number,
+            case_type=case_type,
+            decision_date=decision,
+            handlers=handlers,
+            party_name=party,
+            actor=None,  # checked above: an admin import
+            **flags,
+        )
+        for unit, number, case_type, decision, party, handlers, flags in prepared
+    ]
+
+
+# Draw plans per rubric (issue 5 §2): (slot, count) per candidate.
+# 000 collective "2份一般行政处罚案卷和1份四个配套办法案卷"; 000 individual "随机抽取 2 份";
+# 002 individual "1 份一般行政处罚案卷和 1 份配套办法案卷". Seed 003's 7 files are submitted
+# by type, not drawn (see the report: not built as a submission flow).
+SAMPLING_PLANS: dict[str, tuple[tuple[str, int], ...]] = {
+    "s000-collective": ((SlotKind.GENERAL, 2), (SlotKind.SUPPORTING, 1)),
+    "s000-individual": ((SlotKind.ANY, 2),),
+    "s002-individual": ((SlotKind.GENERAL, 1), (SlotKind.SUPPORTING, 1)),
+}
+
+
+@transaction.atomic
+def draw_plan(*, candidate: Candidate, seed: DrawSeed | None, actor: User | None) -> list[Draw]:
+    """Every draw the candidate's rubric calls for, with one announced seed."""
+    plan = SAMPLING_PLANS.get(candidate.campaign_rubric.rubric_key)
+    if plan is None:
+        raise ValidationError(f"评分细则“{candidate.campaign_rubric.rubric_key}”没有案卷抽取方案。")
+    return [
+        draw_files(candidate=candidate, slot=slot, count=count, seed=seed, actor=actor)
+        for slot, count in plan
+    ]
+
+
+@transaction.atomic
+def draw_plan_for_pin(*, pin: Any, seed: DrawSeed | None, actor: User | None) -> int:
+    """Draw the plan for every active candidate of a pinned rubric not drawn yet (a candidate
+    with any in-force draw is skipped: a redraw is a separate, reasoned act)."""
+    from scoring.models import Candidate
+
+    done = set(
+        Draw.objects.filter(campaign=pin.campaign, replaced_by__isnull=True).values_list(
+            "candidate_id", flat=True
+        )
+    )
+    count = 0
+    for candidate in (
+        Candidate.objects.filter(campaign_rubric=pin, is_active=True)
+        .select_related("campaign_rubric__campaign", "unit", "officer")
+        .order_by("pk")
+    ):
+        if candidate.pk in done:
+            continue
+        count += len(draw_plan(candidate=candidate, seed=seed, actor=actor))
+    return count
 
 
 # --- seeds and draws ----------------------------------------------------------------------------
@@ -250,12 +437,21 @@ def _case_facts(
 
 
 def pool_rule(
-    *, campaign: Campaign, candidate: Candidate, slot: str, before: Draw | None = None
+    *,
+    campaign: Campaign,
+    candidate: Candidate,
+    slot: str,
+    before: Draw | None = None,
+    among: Sequence[int] | None = None,
 ) -> eligibility.PoolRule:
+    """The rule for a candidate's slot. `among` (the candidate's own files) narrows the read
+    of earlier draws' files to those that matter; None reads them all."""
     in_force = _in_force_draws(before=before)
     if before is not None and before.replaces_id is not None:
         in_force = in_force.exclude(pk=before.replaces_id)
     taken = SampledFile.objects.filter(draw__in=in_force)
+    if among is not None:
+        taken = taken.filter(case_file_id__in=list(among))
     sampled_before = frozenset(taken.values_list("case_file_id", flat=True))
     serving_others = frozenset(
         taken.filter(draw__campaign=campaign)
@@ -278,10 +474,15 @@ def eligible_pool(
     *, campaign: Campaign, candidate: Candidate, slot: str, before: Draw | None = None
 ) -> list[int]:
     """The canonical ids a draw for this candidate's slot chooses from (now, or as of `before`)."""
-    rule = pool_rule(campaign=campaign, candidate=candidate, slot=slot, before=before)
-    return eligibility.eligible_ids(
-        _case_facts(campaign=campaign, candidate=candidate, slot=slot), rule
+    facts = _case_facts(campaign=campaign, candidate=candidate, slot=slot)
+    rule = pool_rule(
+        campaign=campaign,
+        candidate=candidate,
+        slot=slot,
+        before=before,
+        among=[f.id for f in facts],
     )
+    return eligibility.eligible_ids(facts, rule)
 
 
 @transaction.atomic
@@ -442,6 +643,7 @@ def propose_assignments(*, campaign: Campaign, actor: User | None) -> int:
             per_file=options.reviewers_per_file,
             max_load=options.max_load,
             no_reciprocal=options.no_reciprocal,
+            rotation=list(options.rotation) or None,
         )
     except solver.AssignmentError as exc:
         raise ValidationError(str(exc)) from None
@@ -532,6 +734,8 @@ def _locked_review(assignment: Assignment, actor: User) -> tuple[Assignment, Fil
     campaign = assignment.sampled.draw.campaign
     if campaign.status in CLOSED_STATUSES:
         raise ValidationError("活动已结束，案卷评查不能再更改。")
+    if campaign.status != CampaignStatus.ACTIVE:
+        raise ValidationError("活动尚未开始，不能评查案卷。")
     review = FileReview.objects.select_for_update().filter(assignment=assignment).first()
     if review is None:
         review = FileReview.objects.create(
@@ -839,6 +1043,6 @@ def flagged_files(campaign: Campaign) -> QuerySet[SampledFile]:
 def draws_of(campaign: Campaign) -> QuerySet[Draw]:
     return (
         Draw.objects.filter(campaign=campaign)
-        .select_related("seed", "candidate", "replaces", "drawn_by")
+        .select_related("seed", "candidate", "replaces", "replaced_by", "drawn_by")
         .order_by("pk")
     )

@@ -9,10 +9,18 @@ from evidence.models import EvidenceFile
 
 @admin.register(EvidenceFile)
 class EvidenceFileAdmin(SimpleHistoryAdmin):
-    list_display = ["original_name", "owner_unit", "kind", "size", "uploaded_by", "uploaded_at", "withdrawn_at"]
-    list_filter = ["kind", "owner_unit"]
-    search_fields = ["original_name", "sha256"]
-    list_select_related = ["owner_unit", "uploaded_by"]
+    list_display = (
+        "original_name",
+        "owner_unit",
+        "kind",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+        "withdrawn_at",
+    )
+    list_filter = ("kind", "owner_unit")
+    search_fields = ("original_name", "sha256")
+    list_select_related = ("owner_unit", "uploaded_by")
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -23,7 +23,8 @@ class EvidenceFile(models.Model):
         verbose_name="所属单位",
         on_delete=models.PROTECT,
         related_name="evidence_files",
-        db_index=False,  # the (owner_unit, sha256) and (owner_unit, uploaded_at) indexes lead with it
+        # The (owner_unit, sha256) and (owner_unit, uploaded_at) indexes lead with it.
+        db_index=False,
     )
     original_name = models.CharField(
         "文件名", max_length=255, help_text="上传时的文件名，已清理，仅用于显示和下载。"
@@ -74,16 +75,18 @@ class EvidenceFile(models.Model):
     class Meta:
         verbose_name = "佐证材料"
         verbose_name_plural = "佐证材料"
-        ordering = ["-uploaded_at", "-pk"]
-        indexes = [
+        ordering = ("-uploaded_at", "-pk")
+        indexes = (
             # store_upload: "an earlier file of this unit with the same content?"
             models.Index(fields=["owner_unit", "sha256"], name="evidence_unit_sha256"),
             # the unit's file list, newest first, and the quota sum over the unit's files
             models.Index(fields=["owner_unit", "-uploaded_at"], name="evidence_unit_uploaded"),
-        ]
-        constraints = [
+        )
+        constraints = (
             models.CheckConstraint(
-                condition=Q(size__gt=0), name="evidence_not_empty", violation_error_message="文件为空。"
+                condition=Q(size__gt=0),
+                name="evidence_not_empty",
+                violation_error_message="文件为空。",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=EvidenceKind.values), name="evidence_kind_known"
@@ -104,7 +107,7 @@ class EvidenceFile(models.Model):
                 name="evidence_withdrawal_complete",
                 violation_error_message="撤回须同时记录撤回时间、撤回人和原因。",
             ),
-        ]
+        )
 
     def __str__(self) -> str:
         return self.original_name

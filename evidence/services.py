@@ -6,8 +6,10 @@ nothing behind: no row and no file on disk.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
+import time
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -24,7 +26,15 @@ from evidence.access import check_evidence
 from evidence.enums import CONTENT_TYPES, EXTENSIONS, EvidenceKind
 from evidence.models import EvidenceFile
 from evidence.sniff import sniff_kind
-from evidence.storage import Spool, limit_for_head, path_for, new_stored_name, spool_chunks
+from evidence.storage import (
+    INCOMING_DIR,
+    Spool,
+    evidence_root,
+    limit_for_head,
+    new_stored_name,
+    path_for,
+    spool_chunks,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -102,16 +112,24 @@ def _store_spool(*, unit: OrgUnit, spool: Spool, display_name: str, actor: User)
         raise ValidationError(EMPTY, code="empty")
     kind = sniff_kind(spool.head, spool.path)
     limit = (
-        settings.EVIDENCE_VIDEO_MAX_BYTES if kind == EvidenceKind.MP4 else settings.EVIDENCE_MAX_BYTES
+        settings.EVIDENCE_VIDEO_MAX_BYTES
+        if kind == EvidenceKind.MP4
+        else settings.EVIDENCE_MAX_BYTES
     )
     if spool.size > limit:
         raise ValidationError(too_large_message(limit), code="too_large")
 
     stored_name = new_stored_name(EXTENSIONS[kind][0])
     with transaction.atomic():
-        # Serialises uploads of one unit on PostgreSQL so that two at once cannot both squeeze
-        # under the quota; SQLite has no row locks but allows one writer at a time anyway.
-        OrgUnit.objects.select_for_update().filter(pk=unit.pk).values_list("pk").first()
+        # A no-op write, first in the transaction, to take the lock before reading:
+        # - PostgreSQL: it locks the unit's row, so two uploads of one unit run one after the
+        #   other and cannot both squeeze under the quota;
+        # - SQLite: a transaction that reads first and writes later fails with "database is
+        #   locked" when another writer got in between (the upgrade does not wait); writing
+        #   first makes it wait for the write lock (busy timeout) instead. The benchmark's 40
+        #   concurrent uploads lost one to this before. `select_for_update` does neither on
+        #   SQLite.
+        OrgUnit.objects.filter(pk=unit.pk).update(sort_order=F("sort_order"))
         if unit_bytes_used(unit) + spool.size > settings.EVIDENCE_UNIT_QUOTA_BYTES:
             raise ValidationError(QUOTA, code="quota")
         original = (
@@ -195,3 +213,21 @@ def withdraw_evidence(
 def open_for_reading(evidence: EvidenceFile):
     """The stored bytes as an open binary file (the caller closes it, FileResponse does)."""
     return path_for(evidence.stored_name).open("rb")
+
+
+def sweep_incoming(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Delete spool files left by uploads that never finished (a worker killed mid-request).
+
+    Uploads in progress keep writing their spool file, so anything untouched for a day is an
+    orphan. Returns the number of files deleted. Run by `manage.py evidence_sweep_incoming`.
+    """
+    incoming = evidence_root() / INCOMING_DIR
+    if not incoming.is_dir():
+        return 0
+    cutoff = time.time() - older_than.total_seconds()
+    deleted = 0
+    for path in incoming.iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted

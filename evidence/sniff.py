@@ -90,9 +90,8 @@ def check_archive(archive: zipfile.ZipFile) -> None:
         total += entry.file_size
         if total > ZIP_MAX_UNPACKED_BYTES:
             raise ValidationError(ZIP_BOMB, code="zip_bomb")
-        if (
-            entry.file_size > ZIP_RATIO_MIN_ENTRY_BYTES
-            and entry.file_size > ZIP_MAX_RATIO * max(entry.compress_size, 1)
+        if entry.file_size > ZIP_RATIO_MIN_ENTRY_BYTES and entry.file_size > ZIP_MAX_RATIO * max(
+            entry.compress_size, 1
         ):
             raise ValidationError(ZIP_BOMB, code="zip_bomb")
 
@@ -110,7 +109,14 @@ def _office_kind(path: Path) -> EvidenceKind:
             with archive.open(info) as stream:
                 content_types = stream.read(CONTENT_TYPES_MAX_BYTES + 1)
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, zlib.error):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        OSError,
+        EOFError,
+        zlib.error,
+    ):
         raise ValidationError(WRONG_CONTENT, code="wrong_content") from None
     # The main part must be declared AND present; macro-enabled variants (.docm/.xlsm)
     # declare other content types and are refused.

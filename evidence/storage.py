@@ -104,8 +104,16 @@ class Spool:
             self.path = None
 
     def move_to(self, stored_name: str) -> Path:
-        self.close()
+        """Rename the spool into place, its bytes flushed to disk first: the row that points
+        at it is committed next, and must never outlive its content after a power cut."""
         assert self.path is not None
+        if not self._file.closed:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self.close()
+        else:
+            with self.path.open("rb") as done:
+                os.fsync(done.fileno())
         target = path_for(stored_name)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(self.path, target)

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 def can_see_job(user: AnyUser, job: Job) -> bool:
     if not (user and user.is_authenticated and user.is_active):
         return False
-    return writes_everything(user) or (job.created_by_id is not None and job.created_by_id == user.pk)
+    return writes_everything(user) or (
+        job.created_by_id is not None and job.created_by_id == user.pk
+    )
 
 
 def get_job_for_user(user: AnyUser, pk: int) -> Job:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -80,7 +81,7 @@ def register_job_kind(
 
 
 def _discover() -> None:
-    global _discovered  # noqa: PLW0603 - a once-per-process flag
+    global _discovered
     if not _discovered:
         autodiscover_modules("job_kinds", "exports.job_kinds", "imports.job_kinds")
         _discovered = True
@@ -110,8 +111,9 @@ def job_dir(job: Job) -> Path:
 
 
 def scratch_path(job: Job, suffix: str) -> Path:
-    """Where a kind writes its file. The name says it is unfinished; a rerun overwrites it."""
-    return job_dir(job) / f"result{suffix}.partial"
+    """Where a kind writes its file: a name of its own per call (two runs of one job never
+    write into the same file) that says it is unfinished; run_job renames it into place."""
+    return job_dir(job) / f"result{suffix}.{uuid.uuid4().hex[:12]}.partial"
 
 
 def output_path(job: Job) -> Path | None:
@@ -181,6 +183,8 @@ def run_job(*, job: Job) -> Job:
     """Run a queued job to the end: done with its file, or failed with a reason."""
     if not _claim(job):
         return job  # done or failed already: never redone
+    # A fresh start: nothing a killed run left behind may end up in this run's result.
+    shutil.rmtree(exports_root() / "jobs" / str(job.pk), ignore_errors=True)
     kind = get_job_kind(job.kind)
     try:
         if kind is None:
@@ -190,7 +194,9 @@ def run_job(*, job: Job) -> Job:
             output = JobOutput(result=dict(output or {}))
         stored = ""
         if output.file is not None:
-            final = job_dir(job) / Path(output.file).name.removesuffix(".partial")
+            # result.xlsx.<token>.partial -> result.xlsx
+            name = Path(output.file).name.removesuffix(".partial").rsplit(".", 1)[0]
+            final = job_dir(job) / name
             os.replace(output.file, final)  # atomic on one file system
             stored = str(final.relative_to(exports_root()))
     except JobError as exc:
@@ -198,32 +204,28 @@ def run_job(*, job: Job) -> Job:
     except Exception:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         return _fail(job, GENERIC_FAILURE)
-    job.status = JobStatus.DONE
-    job.progress = 100
-    job.message = "已完成"
-    job.output_file = stored
-    job.output_name = output.name[:200]
-    job.result = output.result
-    job.finished_at = timezone.now()
-    job.save(
-        update_fields=[
-            "status",
-            "progress",
-            "message",
-            "output_file",
-            "output_name",
-            "result",
-            "finished_at",
-        ]
+    _finish(
+        job,
+        status=JobStatus.DONE,
+        progress=100,
+        message="已完成",
+        output_file=stored,
+        output_name=output.name[:200],
+        result=output.result,
     )
     return job
 
 
+def _finish(job: Job, **values: Any) -> None:
+    """Record the outcome, only over a running job: a duplicate run that ends later never
+    overwrites the outcome of the one that ended first."""
+    values["finished_at"] = timezone.now()
+    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**values)
+    job.refresh_from_db()
+
+
 def _fail(job: Job, reason: str) -> Job:
-    job.status = JobStatus.FAILED
-    job.message = reason[:300]
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "message", "finished_at"])
+    _finish(job, status=JobStatus.FAILED, message=reason[:300])
     for leftover in job_dir(job).glob("*.partial"):
         leftover.unlink(missing_ok=True)
     return job

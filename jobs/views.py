@@ -65,6 +65,4 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     path = services.output_path(job)
     if path is None:
         raise Http404
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=job.output_name or path.name
-    )
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.output_name or path.name)

@@ -453,13 +453,18 @@ class ScoreSnapshotQuerySet(models.QuerySet):
 
 class ScoreSnapshot(models.Model):
     """A candidate's result under one rubric version: totals, flags and every node's points and
-    explanation. The result columns never change once written. `rank` is the candidate's place
-    in the current ranking: an incremental run that moves one candidate updates the ranks of the
-    current snapshots it passes, and leaves everything else alone.
+    explanation, from the run that first produced it (a later run with the same result keeps
+    it: same facts, same snapshot). The result columns never change once written.
+
+    `is_current` marks the one snapshot per candidate the ranking shows. `rank` is that
+    snapshot's place in the current ranking (ties share a rank; None when vetoed or
+    ineligible): a run that moves one candidate updates the ranks of the current snapshots it
+    passes, and nothing else. A superseded snapshot keeps the rank it last had.
 
     `breakdown` is compact: {node_id: [points, explanation]} plus, when set, a third element
-    {"capped": true, "zeroed": reason}. Titles, maxima and citations are the same for every
-    candidate and are read from the rubric version (services.evaluation.expand_breakdown)."""
+    {"capped": true, "zeroed": reason}; points are exact decimal strings without trailing
+    zeros. Titles, maxima and citations are the same for every candidate and are read from the
+    rubric version (services.evaluation.expand_breakdown)."""
 
     run = models.ForeignKey(
         EvaluationRun,

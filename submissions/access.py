@@ -77,9 +77,7 @@ def _sees_unit(user: AnyUser, unit_id: int) -> bool:
     return reads_everything(user) or unit_id in own_unit_ids(user)
 
 
-def check_claim(
-    user: AnyUser, claim: Claim, *, write: bool = False, review: bool = False
-) -> None:
+def check_claim(user: AnyUser, claim: Claim, *, write: bool = False, review: bool = False) -> None:
     """Http404 if `user` may not see `claim`; PermissionDenied if filling (`write`) or
     reviewing (`review`) is refused to their role."""
     if not _sees_unit(user, claim.owner_unit_id):

@@ -28,6 +28,11 @@ BOOL_CHOICES = [
     ("false", gettext_lazy("否")),
 ]
 CATEGORY_SEP = "__"
+REVIEW_ACTIONS = [
+    ("accept", gettext_lazy("认定")),
+    ("adjust", gettext_lazy("调整")),
+    ("return", gettext_lazy("退回")),
+]
 
 
 def _plain(number: Decimal) -> str:
@@ -52,9 +57,20 @@ class JSONValueField(forms.CharField):
         kwargs.setdefault("widget", forms.Textarea)
         super().__init__(**kwargs)
         self.widget.attrs.update(
-            {"rows": 2, "spellcheck": "false", "class": "json-input",
-             "placeholder": _json_example(spec)}
+            {
+                "rows": 2,
+                "spellcheck": "false",
+                "class": "json-input",
+                "placeholder": _json_example(spec),
+            }
         )
+        if spec.type in JSON_TYPES:
+            # static/js/submissions-records.js turns these into a small table editor.
+            columns = (
+                spec.fields if spec.type == "records" else {"month": "month", "value": "number"}
+            )
+            self.widget.attrs["data-fact-type"] = spec.type
+            self.widget.attrs["data-fields"] = json.dumps(columns, ensure_ascii=False)
 
     def clean(self, value: Any) -> Any:
         text = super().clean(value)
@@ -83,8 +99,11 @@ def _fields_for(key: str, spec: FactSpec) -> dict[str, forms.Field]:
     if spec.type == "bool":
         return {
             key: forms.TypedChoiceField(
-                label=label, choices=BOOL_CHOICES, coerce=lambda v: v == "true",
-                empty_value=None, required=False,
+                label=label,
+                choices=BOOL_CHOICES,
+                coerce=lambda v: v == "true",
+                empty_value=None,
+                required=False,
             )
         }
     if spec.type in ("count", "rank"):
@@ -93,12 +112,17 @@ def _fields_for(key: str, spec: FactSpec) -> dict[str, forms.Field]:
     if spec.type == "ratio":
         return {
             key: forms.DecimalField(
-                label=f"{spec.label}（%）", required=False, min_value=0, max_digits=12,
+                label=f"{spec.label}（%）",
+                required=False,
+                min_value=0,
+                max_digits=12,
                 decimal_places=4,
             )
         }
     if spec.type in ("number", "score"):
-        return {key: forms.DecimalField(label=label, required=False, max_digits=20, decimal_places=6)}
+        return {
+            key: forms.DecimalField(label=label, required=False, max_digits=20, decimal_places=6)
+        }
     if spec.type == "categories" and spec.categories:
         return {
             f"{key}{CATEGORY_SEP}{cat}": forms.IntegerField(
@@ -135,8 +159,12 @@ class ClaimRowForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(
-        self, *args: Any, spec: ItemSpec, values: Mapping[str, Any] | None = None,
-        version: int = 0, **kwargs: Any,
+        self,
+        *args: Any,
+        spec: ItemSpec,
+        values: Mapping[str, Any] | None = None,
+        version: int = 0,
+        **kwargs: Any,
     ) -> None:
         kwargs.setdefault("prefix", f"i-{spec.id}")
         super().__init__(*args, **kwargs)
@@ -165,10 +193,7 @@ class ClaimRowForm(forms.Form):
 
     def _raw_value(self, key: str, fact: FactSpec, cleaned: Mapping[str, Any]) -> Any:
         if fact.type == "categories" and fact.categories:
-            counts = {
-                cat: cleaned.get(f"{key}{CATEGORY_SEP}{cat}")
-                for cat in fact.categories
-            }
+            counts = {cat: cleaned.get(f"{key}{CATEGORY_SEP}{cat}") for cat in fact.categories}
             counts = {cat: n for cat, n in counts.items() if n is not None}
             return counts or None
         value = cleaned.get(key)
@@ -206,13 +231,12 @@ class ReviewForm(forms.Form):
     """Accept, adjust or return one claim. Adjusting needs values (the row's inputs, prefixed
     `v`) and a reason; returning needs a comment."""
 
-    ACTIONS = [("accept", gettext_lazy("认定")), ("adjust", gettext_lazy("调整")),
-               ("return", gettext_lazy("退回"))]
-
-    action = forms.ChoiceField(choices=ACTIONS)
+    action = forms.ChoiceField(choices=REVIEW_ACTIONS)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     comment = forms.CharField(
-        label=gettext_lazy("理由或说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=gettext_lazy("理由或说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
     evidence_checked = forms.BooleanField(label=gettext_lazy("佐证材料已核对"), required=False)
@@ -223,7 +247,9 @@ class ReviewForm(forms.Form):
         if action in ("adjust", "return") and not (cleaned.get("comment") or "").strip():
             self.add_error(
                 "comment",
-                _("调整须说明理由。") if action == "adjust" else _("退回须填写说明，告知单位如何修改。"),
+                _("调整须说明理由。")
+                if action == "adjust"
+                else _("退回须填写说明，告知单位如何修改。"),
             )
         return cleaned
 

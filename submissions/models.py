@@ -1,3 +1,4 @@
+# ruff: noqa: RUF012 -- Django reads Meta.ordering/constraints/indexes as plain class lists.
 """Self-assessment claims (自评申报), their evidence links, nominations and monthly reports.
 
 A claim is what a unit says about one scoring item of one candidate: the values of the facts
@@ -89,9 +90,7 @@ class Claim(models.Model):
                 name="claim_once_per_candidate_item",
                 violation_error_message="该参评对象的这一评分项已有申报。",
             ),
-            models.CheckConstraint(
-                condition=Q(version__gte=1), name="claim_version_positive"
-            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
         ]
         indexes = [
             # The reviewer queue: WHERE campaign = … AND status = … [AND owner_unit = …].
@@ -233,7 +232,7 @@ class Nomination(models.Model):
 
 
 class ReportSchedule(models.Model):
-    """The due day of a monthly report kind in one campaign (defaults: statistics 3, briefing 25)."""
+    """The due day of a monthly report kind in a campaign (defaults: statistics 3, briefing 25)."""
 
     campaign = models.ForeignKey(
         "campaigns.Campaign",

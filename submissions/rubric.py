@@ -90,7 +90,9 @@ def sections(rubric: Rubric, *, exclude: Iterable[str] = ()) -> list[Section]:
 
 
 def item_specs(rubric: Rubric, *, exclude: Iterable[str] = ()) -> dict[str, ItemSpec]:
-    return {spec.id: spec for section in sections(rubric, exclude=exclude) for spec in section.items}
+    return {
+        spec.id: spec for section in sections(rubric, exclude=exclude) for spec in section.items
+    }
 
 
 @dataclass(frozen=True)

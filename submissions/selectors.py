@@ -12,6 +12,7 @@ from scoring.models import Candidate
 from scoring.services.evaluation import load_campaign_facts
 from scoring.services.facts import facts_of
 from scoring.services.rubrics import rubric_of
+from submissions.enums import ClaimStatus
 from submissions.models import Claim
 from submissions.rubric import ItemSpec, Section, sections
 
@@ -98,3 +99,58 @@ def review_queue(
     if status:
         queryset = queryset.filter(status=status)
     return _with_evidence(queryset).order_by("submitted_at", "pk")
+
+
+HISTORY_FIELDS = {
+    "status": "状态",
+    "values": "申报取值",
+    "claimed_points": "申报得分",
+    "verified_values": "认定取值",
+    "verified_points": "认定得分",
+    "review_comment": "复核意见",
+    "evidence_checked": "佐证已核对",
+}
+
+
+@dataclass
+class HistoryEntry:
+    when: Any
+    who: Any
+    reason: str
+    changes: list[tuple[str, Any, Any]]
+
+
+def _shown(field_name: str, value: Any) -> Any:
+    if field_name == "status" and value in ClaimStatus.values:
+        return ClaimStatus(value).label
+    if field_name == "evidence_checked":
+        return "是" if value else "否"
+    return value
+
+
+def claim_history(claim: Claim, *, limit: int = 30) -> list[HistoryEntry]:
+    """The claim's history, newest first, each entry with its changed fields (old → new)."""
+    records = list(
+        claim.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, included_fields=list(HISTORY_FIELDS))
+            changes = [
+                (HISTORY_FIELDS[c.field], _shown(c.field, c.old), _shown(c.field, c.new))
+                for c in delta.changes
+            ]
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                reason=record.history_change_reason or ("创建" if previous is None else ""),
+                changes=changes,
+            )
+        )
+    return entries

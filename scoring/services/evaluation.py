@@ -21,6 +21,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
@@ -53,6 +54,7 @@ EVALUATION_CHUNK = 5_000  # candidates per engine call when the rubric needs no 
 WRITE_BATCH = 1_000  # rows per INSERT
 ID_CHUNK = 900  # ids per "IN (…)": under SQLite's historical 999-variable limit
 FACT_STREAM_CHUNK = 20_000
+MAX_RANK_STEPS = 50  # distinct rank shifts updated as "rank + step"; more → one CASE per batch
 
 _QUANTUM = Decimal(1).scaleb(-POINTS_PLACES)
 _EMPTY: Mapping[str, Any] = {}
@@ -208,8 +210,16 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circu
 
 
 def _points_text(points: Decimal) -> str:
+    """Points as canonical text: exact, no exponent, no trailing zeros ("2.50" → "2.5").
+
+    Equal points must serialise equally whatever their Decimal exponent: the engine may hand
+    back 0 or 0.0 for the same node depending on the pool, and the digest must not differ."""
     text = str(points)
-    return f"{points:f}" if "E" in text else text  # never scientific notation
+    if "E" in text:
+        text = f"{points:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def _row(
@@ -359,9 +369,10 @@ _INSERT_FIELDS = (
     "result_digest",
     "is_current",
 )
-assert set(_INSERT_FIELDS) == {
+if set(_INSERT_FIELDS) != {
     field.name for field in ScoreSnapshot._meta.concrete_fields if not field.primary_key
-}
+}:
+    raise ImproperlyConfigured("ScoreSnapshot has a column that _insert_snapshots does not write.")
 
 
 def _insert_snapshots(
@@ -444,25 +455,27 @@ def _write(
     # same step, so grouping by the step turns thousands of rank changes into a few UPDATEs.
     rewritten = {row.candidate_id for row in changed} | set(retired)
     by_step: dict[int, list[int]] = {}
-    to_null: list[int] = []
+    moved: list[tuple[int, int | None]] = []
     for candidate_id, kept in current.items():
         if candidate_id in rewritten:
             continue
         new_rank = ranks.get(candidate_id)
         if new_rank == kept.rank:
             continue
-        if new_rank is None or kept.rank is None:
-            to_null.append(kept.snapshot_id)  # cannot happen without a rewrite; kept for safety
-            continue
-        by_step.setdefault(new_rank - kept.rank, []).append(kept.snapshot_id)
-    moved = len(to_null)
-    for step, ids in by_step.items():
-        moved += len(ids)
-        for chunk in _chunks(ids, ID_CHUNK):
-            ScoreSnapshot.objects.filter(id__in=chunk).update(rank=F("rank") + step)
-    for chunk in _chunks(to_null, ID_CHUNK):
-        ScoreSnapshot.objects.filter(id__in=chunk).update(rank=None)
-    return len(changed), moved
+        moved.append((kept.snapshot_id, new_rank))
+        if new_rank is not None and kept.rank is not None:
+            by_step.setdefault(new_rank - kept.rank, []).append(kept.snapshot_id)
+    if len(by_step) <= MAX_RANK_STEPS and sum(map(len, by_step.values())) == len(moved):
+        for step, ids in by_step.items():
+            for chunk in _chunks(ids, ID_CHUNK):
+                ScoreSnapshot.objects.filter(id__in=chunk).update(rank=F("rank") + step)
+    else:  # a reshuffle (a pool-wide rule moved many candidates by different steps)
+        ScoreSnapshot.objects.bulk_update(
+            [ScoreSnapshot(pk=snapshot_id, rank=rank) for snapshot_id, rank in moved],
+            ["rank"],
+            batch_size=500,
+        )
+    return len(changed), len(moved)
 
 
 class _PinJob:
@@ -537,9 +550,11 @@ class _PinJob:
         entries = [
             RankEntry(cid, row.total, row.tie_break, row.excluded) for cid, row in rows.items()
         ]
-        entries += [
-            kept.entry for cid, kept in current.items() if cid not in rows and cid in self.active
-        ]
+        if self.plan.full:
+            kept = [k.entry for cid, k in current.items() if cid not in rows and cid in self.active]
+        else:  # a current snapshot belongs to an active candidate unless it is retired now
+            kept = [k.entry for cid, k in current.items() if cid not in self.affected]
+        entries += kept
         ranks = assign_ranks(entries)
         written, moved = _write(
             pin=pin, run=run, rows=rows, current=current, ranks=ranks, retired=retired
@@ -606,6 +621,31 @@ def _plans(
     return plans
 
 
+def _candidates(plans: Sequence[_PinPlan]) -> dict[int, list[tuple[int, int, bool]]]:
+    """(candidate id, subject id, active) per pin: every candidate for a full plan, only those
+    whose facts changed for an incremental one (the others keep their current snapshots)."""
+    queries = []
+    full = [plan.pin.pk for plan in plans if plan.full]
+    if full:
+        queries.append(Candidate.objects.filter(campaign_rubric__in=full))
+    for plan in plans:
+        if plan.full:
+            continue
+        column = "unit_id" if plan.rubric.subject == RubricSubject.COLLECTIVE else "officer_id"
+        for chunk in _chunks(sorted(plan.subject_ids), ID_CHUNK):
+            queries.append(
+                Candidate.objects.filter(campaign_rubric=plan.pin, **{f"{column}__in": chunk})
+            )
+    by_pin: dict[int, list[tuple[int, int, bool]]] = {}
+    for queryset in queries:
+        rows = queryset.order_by("pk").values_list(
+            "id", "campaign_rubric_id", "unit_id", "officer_id", "is_active"
+        )
+        for cid, pin_id, unit_id, officer_id, is_active in rows:
+            by_pin.setdefault(pin_id, []).append((cid, unit_id or officer_id, is_active))
+    return by_pin
+
+
 def _feed(campaign: Campaign, subject: str, jobs: Sequence[_PinJob]) -> None:
     """Give every job the facts it needs, reading them once for all jobs of this subject kind.
 
@@ -651,13 +691,7 @@ def _evaluate(*, campaign: Campaign, actor: User | None, incremental: bool) -> l
     plans = _plans(pins, pending if incremental else None)
     runs: list[EvaluationRun] = []
     if plans:
-        candidates_by_pin: dict[int, list[tuple[int, int, bool]]] = {}
-        for cid, pin_id, unit_id, officer_id, is_active in (
-            Candidate.objects.filter(campaign_rubric__in=[plan.pin for plan in plans])
-            .order_by("pk")
-            .values_list("id", "campaign_rubric_id", "unit_id", "officer_id", "is_active")
-        ):
-            candidates_by_pin.setdefault(pin_id, []).append((cid, unit_id or officer_id, is_active))
+        candidates_by_pin = _candidates(plans)
         campaign_facts = load_campaign_facts(campaign=campaign)
         for subject in (RubricSubject.COLLECTIVE, RubricSubject.INDIVIDUAL):
             jobs = [

@@ -35,7 +35,7 @@ RANK_FORMAT = "0"
 PAPER_A4 = 9
 FOOTER = "第 &P 页 / 共 &N 页"
 MAX_SHEET_TITLE = 31
-_BAD_TITLE_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+_BAD_TITLE_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -122,16 +122,16 @@ def set_up_sheet(ws: WriteOnlyWorksheet, layout: Layout) -> None:
     ws.oddFooter.center.size = 9
 
 
-def merge(ws: WriteOnlyWorksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+def merge(
+    ws: WriteOnlyWorksheet, first_row: int, first_col: int, last_row: int, last_col: int
+) -> None:
     if (first_row, first_col) != (last_row, last_col):
         ws.merged_cells.add(
             f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
         )
 
 
-def title_rows(
-    ws: WriteOnlyWorksheet, *, title: str, subtitle: str, width: int
-) -> int:
+def title_rows(ws: WriteOnlyWorksheet, *, title: str, subtitle: str, width: int) -> int:
     """The heading above a table: the title and a line with the document number, each merged
     across the table's width. Returns the number of rows written (2)."""
     ws.row_dimensions[1].height = 28  # before the row: write-only sheets write it at once

@@ -4,8 +4,8 @@ vetoed and ineligible candidates with their reasons.
 Read from the current snapshots (never recomputed) and streamed: each pinned rubric's
 snapshots are read in chunks and written as they come, so memory stays flat whatever the
 number of candidates. Per pinned rubric: one count, one tie query, the shortlist (the
-recommended flag comes from `scoring.services.build_shortlist`, which the shortlist page uses
-too) and the streamed read.
+recommended flag follows `scoring.services.build_shortlist`, which the shortlist page uses
+too; `recommended_ids` reads it lean) and the streamed read.
 
 Layout of a rubric sheet (row numbers as in Excel):
 
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import Count, F
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -36,7 +37,6 @@ from scoring.engine.display import fmt_num
 from scoring.engine.model import Item, Node
 from scoring.enums import RubricSubject
 from scoring.models import CampaignRubric, EvaluationRun, ScoreSnapshot
-from scoring.services import build_shortlist
 from scoring.services.rubrics import rubric_of
 from spreadsheets.exports.cells import (
     CENTER,
@@ -76,9 +76,12 @@ class IndicatorGroup:
 
 
 def _items(node: Node) -> list[Item]:
-    found = [*node.items]
+    """Every item beneath `node`, in the rubric's walk order (sub-nodes first, as on the score
+    sheet)."""
+    found: list[Item] = []
     for child in node.children:
         found.extend(_items(child))
+    found.extend(node.items)
     return found
 
 
@@ -89,12 +92,16 @@ def _with_max(title: str, maximum: Any) -> str:
 def indicator_groups(rubric: Any) -> list[IndicatorGroup]:
     """The header's tree: level-1 indicators in the rubric's order, bonus ones last (as on the
     ranking page), each with its items."""
-    nodes = [n for n in rubric.indicators if not n.bonus] + [n for n in rubric.indicators if n.bonus]
+    nodes = [n for n in rubric.indicators if not n.bonus] + [
+        n for n in rubric.indicators if n.bonus
+    ]
     return [
         IndicatorGroup(
             id=node.id,
             title=_with_max(node.title, node.max),
-            items=tuple(ItemColumn(item.id, _with_max(item.title, item.max)) for item in _items(node)),
+            items=tuple(
+                ItemColumn(item.id, _with_max(item.title, item.max)) for item in _items(node)
+            ),
         )
         for node in nodes
     ]
@@ -123,8 +130,6 @@ def _subtitle(campaign: Campaign, pin: CampaignRubric, last_run: EvaluationRun |
         parts.append(f"文号：{campaign.document_number}")
     parts.append(f"评分细则：{pin.version.title}（版本 {pin.version.short_hash}）")
     if last_run is not None and last_run.finished_at is not None:
-        from django.utils import timezone
-
         stamp = timezone.localtime(last_run.finished_at).strftime("%Y-%m-%d %H:%M")
         parts.append(f"得分计算于 {stamp}")
     return "　".join(parts)
@@ -141,8 +146,60 @@ def _tied_ranks(pin: CampaignRubric) -> set[int]:
     )
 
 
-def _recommended(pin: CampaignRubric) -> set[int]:
-    return {entry.snapshot.candidate_id for entry in build_shortlist(campaign_rubric=pin).selected}
+class _Quota:
+    """A quota and the rank of the last one let in; a tie with it is let in over the quota."""
+
+    __slots__ = ("last_rank", "limit", "taken")
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit, self.taken, self.last_rank = limit, 0, None
+
+    def full(self, rank: int) -> bool:
+        return self.limit is not None and self.taken >= self.limit and rank != self.last_rank
+
+    def take(self, rank: int) -> None:
+        self.taken += 1
+        self.last_rank = rank
+
+
+def recommended_ids(pin: CampaignRubric) -> set[int]:
+    """The candidates `scoring.services.build_shortlist` selects, read lean.
+
+    The service builds every entry of the pool with its snapshot, breakdown included: measured
+    at 458 MiB and 11 s for a 20,000-officer pool (bench/bench_export.py data), growing with the
+    pool, so an 80,000-officer export could not stay under 300 MB with it. This walks the same
+    ranking order (current snapshots by rank, then total, then candidate; excluded ones
+    skipped) through the same quota rules, reading four columns per candidate.
+    tests/spreadsheets/test_exports.py checks that both select the same candidates; when the
+    service offers a lean read, this should call it instead."""
+    quotas: dict[str, Any] = pin.category_quotas or {}
+    overall = _Quota(pin.shortlist_size)
+    units: dict[int, _Quota] = {}
+    categories = {name: _Quota(int(limit)) for name, limit in quotas.items()}
+    selected: set[int] = set()
+    rows = (
+        ScoreSnapshot.objects.filter(
+            campaign_rubric=pin, is_current=True, vetoed=False, ineligible=False
+        )
+        .order_by(F("rank").asc(nulls_last=True), "-total", "candidate_id")
+        .values_list("candidate_id", "rank", "candidate__home_unit_id", "candidate__category")
+        .iterator(chunk_size=CHUNK)
+    )
+    for candidate_id, rank_no, home_unit_id, category_name in rows:
+        rank = rank_no or 0
+        unit = units.get(home_unit_id)
+        if unit is None:
+            unit = units[home_unit_id] = _Quota(pin.per_unit_limit)
+        category = categories.get(category_name) if quotas else None
+        if quotas and category is None:
+            continue
+        if (category is not None and category.full(rank)) or unit.full(rank) or overall.full(rank):
+            continue
+        selected.add(candidate_id)
+        for quota in (overall, unit, category):
+            if quota is not None:
+                quota.take(rank)
+    return selected
 
 
 ROW_FIELDS = (
@@ -222,12 +279,16 @@ class _RubricSheet:
         for index in [*range(1, len(self.lead) + 1), *range(col, col + len(self.tail))]:
             merge(ws, 3, index, 4, index)
 
-    def write_rows(self, rows: Any, *, tied: set[int], recommended: set[int], tick: Callable[[], None]) -> list[ExcludedRow]:
+    def write_rows(
+        self, rows: Any, *, tied: set[int], recommended: set[int], tick: Callable[[], None]
+    ) -> list[ExcludedRow]:
         ws = self.ws
         text = Column(ws, text=True)
         name = Column(ws, text=True)
         number = Column(ws, number_format=POINTS_FORMAT, alignment=CENTER)
-        node_cells = [Column(ws, number_format=POINTS_FORMAT, alignment=CENTER) for _ in self.node_ids]
+        node_cells = [
+            Column(ws, number_format=POINTS_FORMAT, alignment=CENTER) for _ in self.node_ids
+        ]
         bonus = Column(ws, number_format=POINTS_FORMAT, alignment=CENTER)
         rank = Column(ws, number_format=RANK_FORMAT, alignment=CENTER)
         tied_rank = Column(ws, number_format=TIED_RANK_FORMAT, alignment=CENTER)
@@ -346,7 +407,7 @@ def write_ranking(
         )
         sheet.write_header(campaign, last_run)
         found = sheet.write_rows(
-            snapshot_rows(pin), tied=_tied_ranks(pin), recommended=_recommended(pin), tick=tick
+            snapshot_rows(pin), tied=_tied_ranks(pin), recommended=recommended_ids(pin), tick=tick
         )
         excluded.extend(found)
         summary.sheets.append(ws.title)

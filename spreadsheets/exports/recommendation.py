@@ -69,11 +69,17 @@ def write_recommendation(*, campaign: Campaign, target: str | Path | IO[bytes]) 
             width=len(heads),
         )
         ws.append(header_row(ws, heads))
-        number, rank = Column(ws, alignment=CENTER), Column(ws, number_format=RANK_FORMAT, alignment=CENTER)
+        number, rank = (
+            Column(ws, alignment=CENTER),
+            Column(ws, number_format=RANK_FORMAT, alignment=CENTER),
+        )
         tied_rank = Column(ws, number_format=TIED_RANK_FORMAT, alignment=CENTER)
         unit, name = Column(ws, text=True, alignment=WRAP), Column(ws, text=True, alignment=CENTER)
         total = Column(ws, number_format=POINTS_FORMAT, alignment=CENTER)
-        achievements, note = Column(ws, text=True, alignment=WRAP), Column(ws, text=True, alignment=WRAP)
+        achievements, note = (
+            Column(ws, text=True, alignment=WRAP),
+            Column(ws, text=True, alignment=WRAP),
+        )
         for index, entry in enumerate(selected, 1):
             candidate = entry.candidate
             row_no = 3 + index

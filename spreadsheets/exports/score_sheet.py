@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -34,7 +34,16 @@ from spreadsheets.exports.cells import (
 )
 from spreadsheets.exports.errors import ExportError
 
-HEADS = ["编号", "评价指标及评分项", "分值", "自评得分", "认定得分", "计分说明", "依据原文", "复核意见"]
+HEADS = [
+    "编号",
+    "评价指标及评分项",
+    "分值",
+    "自评得分",
+    "认定得分",
+    "计分说明",
+    "依据原文",
+    "复核意见",
+]
 WIDTHS = [14, 36, 8, 10, 10, 40, 40, 24]
 
 
@@ -73,9 +82,7 @@ def write_score_sheet(*, candidate: Candidate, target: str | Path | IO[bytes]) -
     parts = [f"文号：{campaign.document_number}"] if campaign.document_number else []
     parts.append(_subject_line(candidate))
     parts.append(f"评分细则：{sheet.version.title}（版本 {sheet.version.short_hash}）")
-    title_rows(
-        ws, title=f"{campaign.title} 评分表", subtitle="　".join(parts), width=len(HEADS)
-    )
+    title_rows(ws, title=f"{campaign.title} 评分表", subtitle="　".join(parts), width=len(HEADS))
     summary = [f"总分：{fmt_num(snapshot.total)}", f"加分：{fmt_num(snapshot.bonus)}"]
     if snapshot.rank is not None:
         summary.append(f"名次：{'并列 ' if sheet.tied else ''}{snapshot.rank} / {sheet.pool_size}")

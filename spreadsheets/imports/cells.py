@@ -96,7 +96,11 @@ def parse_cell(column: Column, raw: Any, lookups: Lookups) -> Any:
         text = _text(raw)
         if column.max_length and len(text) > column.max_length:
             raise CellError(f"内容过长：最多 {column.max_length} 个字符")
-        if text[:1] in ("=", "+", "@") and len(text) > 1 and not text[1:].replace(".", "").isdigit():
+        if (
+            text[:1] in ("=", "+", "@")
+            and len(text) > 1
+            and not text[1:].replace(".", "").isdigit()
+        ):
             raise CellError(f"“{text}”看起来是公式，请填写文本值")
         return text
     if kind == k.UNIT_CODE:

@@ -6,22 +6,23 @@ file cannot write a fact its kind does not declare. The key must also be declare
 campaign's pinned rubrics (checked row by row through `scoring.services.facts.validate_fact`),
 so a kind only works in campaigns whose rubrics read those facts.
 
-| kind               | subject | columns → fact keys                                              |
-|--------------------|---------|------------------------------------------------------------------|
-| units              | —       | OrgUnit by 单位代码; parent by 上级单位代码                        |
-| officers           | —       | Officer by 执法证件号; unit by 所属单位代码                        |
-| officer_monthly    | officer | 月份 + 上传检查记录数 → monthly_uploads["YYYY-MM"]                 |
-| unit_monthly       | unit    | 月份 + 持证人员录入比例 → monthly_officer_entry_ratio["YYYY-MM"],  |
-|                    |         | 月份 + 人均上报检查记录数 → monthly_records_per_officer["YYYY-MM"] |
-| learning_officers  | officer | 学习积分全省排名 → learning_points_rank,                          |
-|                    |         | 理论考试全省排名 → theory_exam_rank                                |
-| learning_units     | unit    | 学习活动参与度 → learning_participation_ratio,                    |
-|                    |         | 学习积分占比 → learning_points_ratio, 理论考试平均分 → exam_avg_score |
-| competition_units  | unit    | 比武竞赛名次 → drill_rank                                          |
-| competition_officers | officer | 全省比武个人名次 → prov_drill_rank,                             |
-|                    |         | 所在集体比武名次 → city_drill_team_rank                            |
-| panel_scores       | unit    | 学习活动酌情得分 → learning_activities_score,                      |
-|                    |         | 着装队列演练得分 → uniform_drill_score, 党建工作加分 → party_building_bonus |
+Kinds, their columns, and the fact key each column feeds ("→"):
+
+- units: 单位代码 (natural key), 名称, 简称, 类型, 上级单位代码 (parent by code), 排序
+- officers: 执法证件号 (natural key), 姓名, 所属单位代码 (unit by code), 职务, 在编在岗
+- officer_monthly (per officer and month; merged into the "YYYY-MM" dict):
+  执法证件号, 月份, 上传检查记录数 → monthly_uploads
+- unit_monthly (per unit and month; merged): 单位代码, 月份,
+  持证人员录入比例 → monthly_officer_entry_ratio, 人均上报检查记录数 → monthly_records_per_officer
+- learning_officers: 执法证件号, 学习积分全省排名 → learning_points_rank,
+  理论考试全省排名 → theory_exam_rank
+- learning_units: 单位代码, 学习活动参与度 → learning_participation_ratio,
+  学习积分占比 → learning_points_ratio, 理论考试平均分 → exam_avg_score
+- competition_units: 单位代码, 比武竞赛名次 → drill_rank
+- competition_officers: 执法证件号, 全省比武个人名次 → prov_drill_rank,
+  所在集体比武名次 → city_drill_team_rank
+- panel_scores: 单位代码, 学习活动酌情得分 → learning_activities_score,
+  着装队列演练得分 → uniform_drill_score, 党建工作加分 → party_building_bonus
 
 An empty fact cell means "not in this file" (the stored fact, if any, is left alone).
 Case files (CaseFile, issue #5) have no kind yet: that model does not exist.
@@ -95,7 +96,9 @@ def _unit_col(header: str = "单位代码", example: str = "BR-A") -> Column:
 
 
 def _officer_col() -> Column:
-    return Column("执法证件号", "officer", CERTIFICATE, required=True, example="37090001", max_length=40)
+    return Column(
+        "执法证件号", "officer", CERTIFICATE, required=True, example="37090001", max_length=40
+    )
 
 
 def _month_col() -> Column:
@@ -114,7 +117,14 @@ KINDS: dict[str, ImportKind] = {
                 Column("单位代码", "code", TEXT, required=True, example="BR-C", max_length=30),
                 Column("名称", "name", TEXT, required=True, example="丙分局", max_length=100),
                 Column("简称", "short_name", TEXT, example="丙", max_length=30),
-                Column("类型", "kind", CHOICE, required=True, choices=tuple(UnitKind.choices), example="分局"),
+                Column(
+                    "类型",
+                    "kind",
+                    CHOICE,
+                    required=True,
+                    choices=tuple(UnitKind.choices),
+                    example="分局",
+                ),
                 Column("上级单位代码", "parent", TEXT, example="CITY", max_length=30),
                 Column("排序", "sort_order", WHOLE, example=3),
             ),
@@ -125,9 +135,18 @@ KINDS: dict[str, ImportKind] = {
             "officers",
             "执法人员",
             (
-                Column("执法证件号", "certificate_no", TEXT, required=True, example="37090001", max_length=40),
+                Column(
+                    "执法证件号",
+                    "certificate_no",
+                    TEXT,
+                    required=True,
+                    example="37090001",
+                    max_length=40,
+                ),
                 Column("姓名", "name", TEXT, required=True, example="张三", max_length=50),
-                Column("所属单位代码", "unit", UNIT_CODE, required=True, example="BR-A", max_length=30),
+                Column(
+                    "所属单位代码", "unit", UNIT_CODE, required=True, example="BR-A", max_length=30
+                ),
                 Column("职务", "post", TEXT, example="执法队员", max_length=50),
                 Column("在编在岗", "is_active", BOOL, example="是"),
             ),
@@ -140,7 +159,15 @@ KINDS: dict[str, ImportKind] = {
             (
                 _officer_col(),
                 _month_col(),
-                Column("上传检查记录数", "uploads", COUNT, required=True, fact_key="monthly_uploads", max=D(100000), example=12),
+                Column(
+                    "上传检查记录数",
+                    "uploads",
+                    COUNT,
+                    required=True,
+                    fact_key="monthly_uploads",
+                    max=D(100000),
+                    example=12,
+                ),
             ),
             subject="officer",
             monthly=True,
@@ -153,8 +180,24 @@ KINDS: dict[str, ImportKind] = {
             (
                 _unit_col(),
                 _month_col(),
-                Column("持证人员录入比例", "entry_ratio", RATIO, fact_key="monthly_officer_entry_ratio", min=D(0), max=D(1), example="96%"),
-                Column("人均上报检查记录数", "per_capita", DECIMAL, fact_key="monthly_records_per_officer", min=D(0), max=D(10000), example="3.5"),
+                Column(
+                    "持证人员录入比例",
+                    "entry_ratio",
+                    RATIO,
+                    fact_key="monthly_officer_entry_ratio",
+                    min=D(0),
+                    max=D(1),
+                    example="96%",
+                ),
+                Column(
+                    "人均上报检查记录数",
+                    "per_capita",
+                    DECIMAL,
+                    fact_key="monthly_records_per_officer",
+                    min=D(0),
+                    max=D(10000),
+                    example="3.5",
+                ),
             ),
             subject="unit",
             monthly=True,
@@ -166,8 +209,22 @@ KINDS: dict[str, ImportKind] = {
             "学习平台积分与考试（个人）",
             (
                 _officer_col(),
-                Column("学习积分全省排名", "points_rank", RANK, fact_key="learning_points_rank", max=D(1000000), example=35),
-                Column("理论考试全省排名", "exam_rank", RANK, fact_key="theory_exam_rank", max=D(1000000), example=120),
+                Column(
+                    "学习积分全省排名",
+                    "points_rank",
+                    RANK,
+                    fact_key="learning_points_rank",
+                    max=D(1000000),
+                    example=35,
+                ),
+                Column(
+                    "理论考试全省排名",
+                    "exam_rank",
+                    RANK,
+                    fact_key="theory_exam_rank",
+                    max=D(1000000),
+                    example=120,
+                ),
             ),
             subject="officer",
             natural_key=("officer",),
@@ -177,9 +234,33 @@ KINDS: dict[str, ImportKind] = {
             "学习平台积分与考试（单位）",
             (
                 _unit_col(),
-                Column("学习活动参与度", "participation", RATIO, fact_key="learning_participation_ratio", min=D(0), max=D(1), example="98%"),
-                Column("学习积分占比", "points_ratio", RATIO, fact_key="learning_points_ratio", min=D(0), max=D(1), example="0.85"),
-                Column("理论考试平均分", "exam_avg", DECIMAL, fact_key="exam_avg_score", min=D(0), max=D(100), example="86.5"),
+                Column(
+                    "学习活动参与度",
+                    "participation",
+                    RATIO,
+                    fact_key="learning_participation_ratio",
+                    min=D(0),
+                    max=D(1),
+                    example="98%",
+                ),
+                Column(
+                    "学习积分占比",
+                    "points_ratio",
+                    RATIO,
+                    fact_key="learning_points_ratio",
+                    min=D(0),
+                    max=D(1),
+                    example="0.85",
+                ),
+                Column(
+                    "理论考试平均分",
+                    "exam_avg",
+                    DECIMAL,
+                    fact_key="exam_avg_score",
+                    min=D(0),
+                    max=D(100),
+                    example="86.5",
+                ),
             ),
             subject="unit",
             natural_key=("unit",),
@@ -189,7 +270,15 @@ KINDS: dict[str, ImportKind] = {
             "比武竞赛成绩（单位）",
             (
                 _unit_col(),
-                Column("比武竞赛名次", "drill_rank", RANK, required=True, fact_key="drill_rank", max=D(1000), example=2),
+                Column(
+                    "比武竞赛名次",
+                    "drill_rank",
+                    RANK,
+                    required=True,
+                    fact_key="drill_rank",
+                    max=D(1000),
+                    example=2,
+                ),
             ),
             subject="unit",
             natural_key=("unit",),
@@ -199,8 +288,22 @@ KINDS: dict[str, ImportKind] = {
             "比武竞赛成绩（个人）",
             (
                 _officer_col(),
-                Column("全省比武个人名次", "prov_rank", RANK, fact_key="prov_drill_rank", max=D(100000), example=8),
-                Column("所在集体比武名次", "team_rank", RANK, fact_key="city_drill_team_rank", max=D(1000), example=1),
+                Column(
+                    "全省比武个人名次",
+                    "prov_rank",
+                    RANK,
+                    fact_key="prov_drill_rank",
+                    max=D(100000),
+                    example=8,
+                ),
+                Column(
+                    "所在集体比武名次",
+                    "team_rank",
+                    RANK,
+                    fact_key="city_drill_team_rank",
+                    max=D(1000),
+                    example=1,
+                ),
             ),
             subject="officer",
             natural_key=("officer",),
@@ -210,9 +313,33 @@ KINDS: dict[str, ImportKind] = {
             "评审打分（单位）",
             (
                 _unit_col(),
-                Column("学习活动酌情得分", "activities", DECIMAL, fact_key="learning_activities_score", min=D(0), max=D(100), example="1.5"),
-                Column("着装队列演练得分", "uniform", DECIMAL, fact_key="uniform_drill_score", min=D(0), max=D(100), example="4"),
-                Column("党建工作加分", "party", DECIMAL, fact_key="party_building_bonus", min=D(0), max=D(100), example="0.5"),
+                Column(
+                    "学习活动酌情得分",
+                    "activities",
+                    DECIMAL,
+                    fact_key="learning_activities_score",
+                    min=D(0),
+                    max=D(100),
+                    example="1.5",
+                ),
+                Column(
+                    "着装队列演练得分",
+                    "uniform",
+                    DECIMAL,
+                    fact_key="uniform_drill_score",
+                    min=D(0),
+                    max=D(100),
+                    example="4",
+                ),
+                Column(
+                    "党建工作加分",
+                    "party",
+                    DECIMAL,
+                    fact_key="party_building_bonus",
+                    min=D(0),
+                    max=D(100),
+                    example="0.5",
+                ),
             ),
             subject="unit",
             natural_key=("unit",),

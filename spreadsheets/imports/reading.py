@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from spreadsheets.imports.kinds import ImportKind
 
 MAX_ROWS = 200_000  # data rows; far above any bureau's file, far below a padded 1,048,576
 MAX_UNCOMPRESSED = 300 * 1024 * 1024  # a zip bomb's shared strings never get parsed
-MERGE_CHECK_BYTES = 5 * 1024 * 1024  # merged cells are looked for in files up to this size
 HEADER_SEARCH_ROWS = 10  # title rows (often merged) may sit above the header
 
 
@@ -94,13 +95,25 @@ def _check_zip(path: Path) -> None:
         raise SpreadsheetError("工作簿解压后体积异常（超过 300 MB），已拒绝导入。")
 
 
-def _merged_problem(path: Path, header_row: int) -> str | None:
-    workbook = load_workbook(path, read_only=False, data_only=True)
-    sheet = workbook.worksheets[0]
-    for merged in sheet.merged_cells.ranges:
-        if merged.max_row >= header_row:
+MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+
+
+def _merged_problem(path: Path, sheet_xml: str, header_row: int) -> str | None:
+    """A merged range reaching the header or the data (title rows above may be merged).
+
+    Read from the sheet's XML with a regular expression rather than by loading the workbook
+    a second time in full mode, which would cost more than the import itself."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            data = archive.read(sheet_xml.lstrip("/"))
+    except (KeyError, zipfile.BadZipFile):
+        return None
+    for match in MERGE_RE.finditer(data):
+        ref = match.group(1).decode()
+        _min_col, _min_row, _max_col, max_row = range_boundaries(ref)
+        if max_row is not None and max_row >= header_row:
             return (
-                f"表头或数据区域含有合并单元格（{merged.coord}），导入无法判断其归属。"
+                f"表头或数据区域含有合并单元格（{ref}），导入无法判断其归属。"
                 "请取消合并、每行每列各填一个值后再导入。"
             )
     return None
@@ -116,6 +129,7 @@ def _read_xlsx(path: Path, kind: ImportKind) -> Sheet:
         if not workbook.worksheets:
             raise SpreadsheetError("工作簿中没有工作表。")
         worksheet = workbook.worksheets[0]
+        sheet_xml = worksheet._worksheet_path
         worksheet.reset_dimensions()  # the stored dimension may lie; count what is there
         raw_rows: list[tuple[int, list[Any]]] = []
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
@@ -125,17 +139,16 @@ def _read_xlsx(path: Path, kind: ImportKind) -> Sheet:
                 raw_rows.append((number, list(values)))
     except SpreadsheetError:
         raise
-    except Exception:  # noqa: BLE001 - any parser failure is a broken file to the user
+    except Exception:  # any parser failure is a broken file to the user
         raise SpreadsheetError("工作簿内容无法解析（文件可能已损坏）。") from None
     finally:
         workbook.close()
     if not raw_rows:
         raise SpreadsheetError("工作表是空的：没有找到表头和数据。")
     sheet = _to_sheet(raw_rows, kind)
-    if path.stat().st_size <= MERGE_CHECK_BYTES:
-        problem = _merged_problem(path, sheet.header_row)
-        if problem:
-            raise SpreadsheetError(problem)
+    problem = _merged_problem(path, sheet_xml, sheet.header_row)
+    if problem:
+        raise SpreadsheetError(problem)
     return sheet
 
 
@@ -169,3 +182,26 @@ def read_sheet(path: str | Path, filename: str, kind: ImportKind) -> Sheet:
     if not filename.lower().endswith((".xlsx", ".xlsm")):
         raise SpreadsheetError("只能导入 .xlsx 工作簿或 .csv 文件。")
     return _read_xlsx(path, kind)
+
+
+DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+[0-9]+:[A-Z]+([0-9]+)"')
+
+
+def estimate_rows(path: str | Path, filename: str) -> int:
+    """About how many rows a file has, cheaply (to choose inline or background preview):
+    the first sheet's stored dimension for .xlsx, the line count for .csv; 0 if unknown."""
+    path = Path(path)
+    try:
+        if filename.lower().endswith(".csv"):
+            with path.open("rb") as handle:
+                return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+        with zipfile.ZipFile(path) as archive:
+            names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+            if not names:
+                return 0
+            with archive.open(names[0]) as sheet:
+                head = sheet.read(4096)
+    except (OSError, zipfile.BadZipFile):
+        return 0
+    match = DIMENSION_RE.search(head)
+    return int(match.group(1)) if match else 0

@@ -59,8 +59,8 @@ class ChoiceLabelWidget(widgets.CharWidget):
 
 
 class YesNoWidget(widgets.BooleanWidget):
-    TRUE_VALUES = ["是", "1", 1, True, "true", "TRUE", "True"]
-    FALSE_VALUES = ["否", "0", 0, False, "false", "FALSE", "False"]
+    TRUE_VALUES = ("是", "1", 1, True, "true", "TRUE", "True")
+    FALSE_VALUES = ("否", "0", 0, False, "false", "FALSE", "False")
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return "" if value is None else ("是" if value else "否")

@@ -28,6 +28,7 @@ from campaigns.models import Officer, OrgUnit
 from scoring.enums import FactSource
 from scoring.models import Fact
 from scoring.services.facts import Declarations, FactEntry, record_facts, validate_fact
+from scoring.services.rubrics import CLOSED_STATUSES
 from spreadsheets.imports import kinds as k
 from spreadsheets.imports.cells import CellError, Lookups, parse_cell
 from spreadsheets.imports.kinds import ImportKind, get_kind
@@ -125,7 +126,9 @@ def _lookups(kind: ImportKind) -> Lookups:
 
 
 def _duplicate_message(kind: ImportKind, first_row: int) -> str:
-    return f"与第{first_row}行重复（{'、'.join(kind.column(n).header for n in kind.natural_key)}相同）"
+    return (
+        f"与第{first_row}行重复（{'、'.join(kind.column(n).header for n in kind.natural_key)}相同）"
+    )
 
 
 # --- units and officers -------------------------------------------------------------------
@@ -157,17 +160,25 @@ def _import_master(
                 continue
             if column.type == k.UNIT_CODE:
                 value = str(raw).strip()  # the resource looks the code up itself
-            if kind.key == "units" and column.name == "parent" and value:
-                if value not in lookups.unit_ids and value not in file_codes:
-                    row_errors.append(
-                        Rejection(number, column.header, f"上级单位代码“{value}”不存在（若在本文件中新增，请放在本行之前）")
+            unknown_parent = value not in lookups.unit_ids and value not in file_codes
+            if kind.key == "units" and column.name == "parent" and value and unknown_parent:
+                row_errors.append(
+                    Rejection(
+                        number,
+                        column.header,
+                        f"上级单位代码“{value}”不存在（若在本文件中新增，请放在本行之前）",
                     )
+                )
             clean.append("" if value is None and column.type == k.TEXT else value)
         if not row_errors:
             key = tuple(clean[kind.headers.index(kind.column(n).header)] for n in kind.natural_key)
             if key in seen:
                 row_errors.append(
-                    Rejection(number, kind.column(kind.natural_key[-1]).header, _duplicate_message(kind, seen[key]))
+                    Rejection(
+                        number,
+                        kind.column(kind.natural_key[-1]).header,
+                        _duplicate_message(kind, seen[key]),
+                    )
                 )
             else:
                 seen[key] = number
@@ -181,7 +192,9 @@ def _import_master(
     if progress:
         progress(30, "已检查数据，正在比对")
     resource = MODEL_RESOURCES[kind.key](actor=actor)
-    result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True, raise_errors=False)
+    result = resource.import_data(
+        dataset, dry_run=dry_run, use_transactions=True, raise_errors=False
+    )
     for error in result.base_errors:
         report.rejections.append(Rejection(0, "", f"导入出错：{error.error}"))
     for number, row_result in zip(numbers, result.rows, strict=False):
@@ -201,7 +214,11 @@ def _import_master(
                 report.rejections.extend(Rejection(number, header, m) for m in messages)
         else:
             report.rejections.append(
-                Rejection(number, "", f"保存失败：{row_result.errors[0].error if row_result.errors else '未知错误'}")
+                Rejection(
+                    number,
+                    "",
+                    f"保存失败：{row_result.errors[0].error if row_result.errors else '未知错误'}",
+                )
             )
     report.rejections.sort(key=lambda r: r.row)
 
@@ -210,7 +227,7 @@ def _import_master(
 
 
 def _source_ref(filename: str, rows: list[int]) -> str:
-    """"名单.xlsx 第3行", "名单.xlsx 第3-14、20行"; a long list is cut to fit the column."""
+    """ "名单.xlsx 第3行", "名单.xlsx 第3-14、20行"; a long list is cut to fit the column."""
     rows = sorted(rows)
     parts: list[str] = []
     start = prev = rows[0]
@@ -267,7 +284,11 @@ def _import_facts(
         natural = tuple(parsed[n] for n in kind.natural_key)
         if natural in seen:
             report.rejections.append(
-                Rejection(number, kind.column(kind.natural_key[-1]).header, _duplicate_message(kind, seen[natural]))
+                Rejection(
+                    number,
+                    kind.column(kind.natural_key[-1]).header,
+                    _duplicate_message(kind, seen[natural]),
+                )
             )
             continue
         seen[natural] = number
@@ -284,7 +305,10 @@ def _import_facts(
             raw_value = {month: value} if kind.monthly else value
             try:
                 clean = validate_fact(
-                    declarations=declarations, subject=prototype, key=column.fact_key, value=raw_value
+                    declarations=declarations,
+                    subject=prototype,
+                    key=column.fact_key,
+                    value=raw_value,
                 )
             except ValidationError as exc:
                 report.rejections.append(Rejection(number, column.header, "；".join(exc.messages)))
@@ -305,7 +329,9 @@ def _import_facts(
         if rejected:
             continue
         if not provided:
-            report.rejections.append(Rejection(number, kind.fact_columns[0].header, "本行没有填写任何数值"))
+            report.rejections.append(
+                Rejection(number, kind.fact_columns[0].header, "本行没有填写任何数值")
+            )
             continue
         for fact, value, _status in changes:
             pending[fact] = value
@@ -366,10 +392,17 @@ def run_import(
     _check_actor(actor)
     spec = get_kind(kind)
     report = ImportReport(
-        kind=spec.key, kind_label=spec.label, filename=filename, dry_run=dry_run, valid_only=valid_only
+        kind=spec.key,
+        kind_label=spec.label,
+        filename=filename,
+        dry_run=dry_run,
+        valid_only=valid_only,
     )
     if spec.is_fact_kind and campaign is None:
         report.file_error = f"导入“{spec.label}”须指定练兵活动。"
+        return report
+    if spec.is_fact_kind and campaign.status in CLOSED_STATUSES:
+        report.file_error = "活动已结束，评分事实不能再修改。"
         return report
     try:
         sheet = read_sheet(path, filename, spec)
@@ -439,13 +472,3 @@ def upload_path(token: str) -> Path:
     if name != token or not name[:32].isalnum() or not name.endswith((".xlsx", ".csv")):
         raise ValueError("无效的文件标识")
     return upload_dir() / name
-
-
-def row_count(path: str | Path, filename: str, kind: str) -> int:
-    """Data rows of a file (0 when it cannot be read): decides job or inline."""
-    try:
-        return len(read_sheet(path, filename, get_kind(kind)).rows)
-    except SpreadsheetError:
-        return 0
-
-

@@ -97,7 +97,9 @@ def _header(sheet: Worksheet, spec: ImportKind) -> None:
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True, color="C00000" if column.required else "000000")
         cell.fill = HEADER_FILL
-        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(column.header) * 2 + 4)
+        sheet.column_dimensions[get_column_letter(index)].width = max(
+            14, len(column.header) * 2 + 4
+        )
         letter = get_column_letter(index)
         if column.type in (k.MONTH, k.CERTIFICATE, k.UNIT_CODE, k.TEXT):
             # Text cells: Excel would turn 2024-03 into a date and 0012 into 12.
@@ -141,10 +143,14 @@ def build_template(spec: ImportKind) -> bytes:
     for column in spec.columns:
         fact = column.fact_key
         if fact and spec.monthly:
-            fact = f"{fact}（按月合并：{{\"YYYY-MM\": 数值}}）"
-        notes.append(["" + column.header, "是" if column.required else "否", TYPE_NOTES[column.type], fact])
+            fact = f'{fact}（按月合并：{{"YYYY-MM": 数值}}）'
+        notes.append(
+            ["" + column.header, "是" if column.required else "否", TYPE_NOTES[column.type], fact]
+        )
     notes.append([])
-    notes.append([f"在“{DATA_SHEET}”工作表第 2 行起填写数据；“{EXAMPLE_SHEET}”仅供参考，不会被导入。"])
+    notes.append(
+        [f"在“{DATA_SHEET}”工作表第 2 行起填写数据；“{EXAMPLE_SHEET}”仅供参考，不会被导入。"]
+    )
     notes.append(["同一文件重复导入不会重复写入；空白的数值单元格表示本次不修改该项。"])
     if spec.description:
         notes.append([spec.description])

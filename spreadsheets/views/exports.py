@@ -51,14 +51,11 @@ def export_panel(request: HttpRequest, pk: int) -> HttpResponse:
                 candidate=form.cleaned_data["candidate_obj"], actor=request.user
             )
         return redirect("jobs:detail", pk=job.pk)
-    recent = (
-        Job.objects.filter(
-            campaign=campaign,
-            created_by=request.user,
-            kind__in=[RANKING_KIND, RECOMMENDATION_KIND, SCORE_SHEET_KIND],
-        )
-        .order_by("-created_at")[:RECENT_JOBS]
-    )
+    recent = Job.objects.filter(
+        campaign=campaign,
+        created_by=request.user,
+        kind__in=[RANKING_KIND, RECOMMENDATION_KIND, SCORE_SHEET_KIND],
+    ).order_by("-created_at")[:RECENT_JOBS]
     return render(
         request,
         "spreadsheets/exports.html",

@@ -1,8 +1,10 @@
 """Services of the submissions app: every write goes through a function here (STYLE.md #1).
 
-workflow     transition (the one mover of a claim's status), bulk_accept
-claims       save_claim (draft values, version-checked), preview_points (writes nothing)
-nominations  nominate, withdraw_nomination
+workflow        transition (the one mover of a claim's status), bulk_accept, evidence_state
+claims          save_claim (draft values, version-checked), preview_points (writes nothing)
+claim_evidence  attach_evidence, detach_evidence (links are stamped, never deleted)
+nominations     nominate, withdraw_nomination (quota, certificate, rubric eligibility)
+reports         submit_report, late_reports, remind_late_units (monthly reports)
 """
 
 from submissions.services.claims import clean_values, preview_points, save_claim

@@ -68,8 +68,9 @@ def detach_evidence(
     access.check_claim(actor, claim, write=True)
     check_may_edit(claim.status, claim.candidate)
     links = list(
-        ClaimEvidence.objects.filter(claim=claim, pk__in=list(link_ids), detached_at__isnull=True)
-        .select_related("file")
+        ClaimEvidence.objects.filter(
+            claim=claim, pk__in=list(link_ids), detached_at__isnull=True
+        ).select_related("file")
     )
     if not links:
         return claim

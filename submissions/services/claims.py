@@ -29,7 +29,11 @@ LOCKED_MESSAGE = "该条目已提交，不能修改；如需更改，请等待�
 
 
 def clean_values(
-    candidate: Candidate, *, item_id: str, values: Mapping[str, Any], form: CandidateForm | None = None
+    candidate: Candidate,
+    *,
+    item_id: str,
+    values: Mapping[str, Any],
+    form: CandidateForm | None = None,
 ) -> dict[str, Any]:
     """`values` checked against the facts the item reads: JSON-ready (decimals as strings),
     blanks dropped; ValidationError naming the fact otherwise."""
@@ -63,8 +67,9 @@ def points_for(
     """The item's points by the engine if its facts had `values` (others as claimed)."""
     form = form or candidate_form(candidate)
     claims = claims_of(candidate) if claims is None else claims
-    result = preview(form.rubric, base_facts=form.base_facts,
-                     claimed={**claimed_values(claims), **values})
+    result = preview(
+        form.rubric, base_facts=form.base_facts, claimed={**claimed_values(claims), **values}
+    )
     found = result.get(item_id)
     return found.points if found else Decimal(0)
 
@@ -87,7 +92,9 @@ def check_may_edit(claim_status: str | None, candidate: Candidate) -> None:
     if claim_status is not None and claim_status not in EDITABLE_STATUSES:
         raise ValidationError(LOCKED_MESSAGE)
     if claim_status == ClaimStatus.RETURNED:
-        if not (is_open(campaign, PhaseKind.SELF_ASSESSMENT) or is_open(campaign, PhaseKind.REVIEW)):
+        if not (
+            is_open(campaign, PhaseKind.SELF_ASSESSMENT) or is_open(campaign, PhaseKind.REVIEW)
+        ):
             raise ValidationError("复审阶段已结束，退回的条目不能再修改。")
     elif not is_open(campaign, PhaseKind.SELF_ASSESSMENT):
         raise ValidationError("自评推选阶段未开放或已截止，不能填写。")

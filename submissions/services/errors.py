@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 STALE_MESSAGE = "该条目已被他人修改，请刷新后重试。"
 DOUBLE_SUBMIT_MESSAGE = "该条目已提交，请勿重复提交。"
+EVIDENCE_CHANGED_MESSAGE = "该条目的佐证材料已变更（例如被撤回），请刷新后重新核对。"
 
 
 class ClaimConflict(ValidationError):

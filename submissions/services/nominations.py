@@ -34,7 +34,9 @@ def eligibility_questions(campaign_rubric: CampaignRubric) -> list[tuple[str, Fa
     names: set[str] = set()
     for entry in rubric.eligibility:
         names |= names_used(entry.require)
-    return [(key, spec) for key, spec in rubric.facts.items() if key in names and spec.type == "bool"]
+    return [
+        (key, spec) for key, spec in rubric.facts.items() if key in names and spec.type == "bool"
+    ]
 
 
 def eligibility_refusals(

@@ -29,8 +29,13 @@ from scoring.enums import FactSource
 from scoring.services.facts import FactEntry, record_facts
 from submissions import access
 from submissions.enums import ClaimStatus
-from submissions.models import Claim
-from submissions.services.errors import DOUBLE_SUBMIT_MESSAGE, STALE_MESSAGE, ClaimConflict
+from submissions.models import Claim, ClaimEvidence
+from submissions.services.errors import (
+    DOUBLE_SUBMIT_MESSAGE,
+    EVIDENCE_CHANGED_MESSAGE,
+    STALE_MESSAGE,
+    ClaimConflict,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -64,6 +69,23 @@ def fact_source_ref(claim: Claim) -> str:
     return f"claim:{claim.pk}"
 
 
+def evidence_state(claim: Claim) -> str:
+    """A fingerprint of the claim's evidence as a reviewer sees it: links, files and their
+    versions (a withdrawal bumps the file's version). A review posts the state it was shown;
+    if it changed meanwhile, the review is refused rather than accepting unseen evidence."""
+    cached = getattr(claim, "_prefetched_objects_cache", {}).get("evidence_links")
+    if cached is not None:
+        rows = [(x.pk, x.file_id, x.file.version, x.detached_at is not None) for x in cached]
+    else:
+        rows = [
+            (pk, file_id, version, detached is not None)
+            for pk, file_id, version, detached in ClaimEvidence.objects.filter(
+                claim_id=claim.pk
+            ).values_list("pk", "file_id", "file__version", "detached_at")
+        ]
+    return ",".join(f"{a}:{b}:{c}:{int(d)}" for a, b, c, d in sorted(rows))
+
+
 def _review_open(claim: Claim) -> bool:
     return is_open(claim.campaign, PhaseKind.SELF_ASSESSMENT) or is_open(
         claim.campaign, PhaseKind.REVIEW
@@ -90,8 +112,11 @@ def check_may_review(actor: User, claim: Claim) -> None:
 
 def _current(claim: Claim) -> Claim:
     return Claim.objects.select_related(
-        "campaign", "candidate__campaign_rubric__version", "candidate__unit",
-        "candidate__officer", "owner_unit",
+        "campaign",
+        "candidate__campaign_rubric__version",
+        "candidate__unit",
+        "candidate__officer",
+        "owner_unit",
     ).get(pk=claim.pk)
 
 
@@ -104,8 +129,13 @@ def record_history(claim: Claim, *, actor: User | None, reason: str) -> None:
 
 
 def versioned_update(
-    claim: Claim, *, expected_version: int, statuses: list[str], actor: User | None,
-    reason: str, **changes: Any,
+    claim: Claim,
+    *,
+    expected_version: int,
+    statuses: list[str],
+    actor: User | None,
+    reason: str,
+    **changes: Any,
 ) -> Claim:
     """Apply `changes` if the claim is still at `expected_version` and in `statuses`; else
     raise ClaimConflict with the claim as it is now. Returns the fresh claim."""
@@ -154,7 +184,8 @@ def transition(
     """Move `claim` to state `to`. The only way a claim's status changes.
 
     details: `comment` (required to adjust or return), `values` (the verified values to
-    adjust to: fact key -> value), `evidence_checked` (bool, a reviewer's tick).
+    adjust to: fact key -> value), `evidence_checked` (bool, a reviewer's tick),
+    `evidence_state` (what `evidence_state()` was when the reviewer loaded the claim).
     Raises Http404 / PermissionDenied (access), ValidationError (edge, phase, input) or
     ClaimConflict (stale version, double submit). Returns the claim as stored now."""
     current = _current(claim)
@@ -163,8 +194,10 @@ def transition(
     else:
         access.check_claim(actor, current, write=True)
     if current.status == to:
-        message = DOUBLE_SUBMIT_MESSAGE if to == S.SUBMITTED else (
-            f"该条目已是“{current.get_status_display()}”状态，请勿重复操作。"
+        message = (
+            DOUBLE_SUBMIT_MESSAGE
+            if to == S.SUBMITTED
+            else (f"该条目已是“{current.get_status_display()}”状态，请勿重复操作。")
         )
         raise ClaimConflict(message, current=current)
     edge = EDGES.get((current.status, to))
@@ -175,6 +208,9 @@ def transition(
     if current.version != expected_version:
         raise ClaimConflict(STALE_MESSAGE, current=current)
     check_phase(current, edge)
+    shown = details.get("evidence_state")
+    if edge.review and shown is not None and shown != evidence_state(current):
+        raise ClaimConflict(EVIDENCE_CHANGED_MESSAGE, current=current)
 
     now = timezone.now()
     comment = str(details.get("comment") or "").strip()
@@ -208,8 +244,12 @@ def transition(
             changes.update(verified_values=None, verified_points=None)
     reason = f"{edge.label}" + (f"：{comment}" if comment else "")
     fresh = versioned_update(
-        current, expected_version=expected_version, statuses=[current.status], actor=actor,
-        reason=reason, **changes,
+        current,
+        expected_version=expected_version,
+        statuses=[current.status],
+        actor=actor,
+        reason=reason,
+        **changes,
     )
     if edge.name in ("accept", "adjust"):
         _record(fresh, fresh.verified_values, actor)
@@ -217,10 +257,15 @@ def transition(
 
 
 def bulk_accept(
-    *, claims: list[Claim], evidence_checked: set[int], actor: User
+    *,
+    claims: list[Claim],
+    evidence_checked: set[int],
+    actor: User,
+    shown: Mapping[int, tuple[int, str]] | None = None,
 ) -> tuple[list[Claim], list[tuple[Claim, str]]]:
     """Accept each selected claim whose evidence the reviewer ticked; one transaction each,
-    so one refusal does not undo the others. Returns (accepted, [(claim, reason) refused])."""
+    so one refusal does not undo the others. `shown`: claim id -> (version, evidence state)
+    as the queue showed them. Returns (accepted, [(claim, reason) refused])."""
     accepted: list[Claim] = []
     refused: list[tuple[Claim, str]] = []
     for claim in claims:
@@ -228,10 +273,15 @@ def bulk_accept(
             refused.append((claim, "未勾选“佐证已核对”，未批量认定。"))
             continue
         try:
+            version, state = (shown or {}).get(claim.pk, (claim.version, None))
             accepted.append(
                 transition(
-                    claim=claim, to=S.ACCEPTED, actor=actor, expected_version=claim.version,
+                    claim=claim,
+                    to=S.ACCEPTED,
+                    actor=actor,
+                    expected_version=version,
                     evidence_checked=True,
+                    evidence_state=state,
                 )
             )
         except (ValidationError, PermissionDenied) as exc:

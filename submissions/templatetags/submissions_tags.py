@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +39,15 @@ def show_value(spec: Any, raw: Any) -> str:
     if spec.type == "categories" and spec.categories:
         parts = [f"{spec.categories.get(k, k)} {fmt_num(v)}" for k, v in value.items() if v]
         return "，".join(parts) or "0"
+    if spec.type == "records" and isinstance(raw, list):
+        parts = [
+            "，".join(f"{k} {v}" for k, v in row.items() if v not in ("", None))
+            for row in raw
+            if isinstance(row, Mapping)
+        ]
+        return f"{len(raw)} 条：" + "；".join(p or "—" for p in parts)
+    if spec.type == "monthly" and isinstance(raw, Mapping):
+        return "；".join(f"{month} {raw[month]}" for month in sorted(raw))
     if isinstance(value, Decimal | int):
         return fmt_num(value) + (f" {spec.unit}" if spec.unit else "")
     return json.dumps(raw, ensure_ascii=False)
@@ -46,6 +56,10 @@ def show_value(spec: Any, raw: Any) -> str:
 @register.simple_tag
 def claim_values(spec: Any, values: Any) -> list[tuple[str, str]]:
     """[(label, shown value)] of the facts an item reads, for a claim's values dict."""
-    if spec is None or values is None:
+    if spec is None or not isinstance(values, Mapping) or not values:
         return []
-    return [(fact.label, show_value(fact, values.get(key))) for key, fact in spec.facts]
+    return [
+        (fact.label, show_value(fact, values.get(key)))
+        for key, fact in spec.facts
+        if values.get(key) is not None
+    ]

@@ -47,17 +47,22 @@ def nominations(request: HttpRequest, pk: int) -> HttpResponse:
     unit = request.user.unit
     participation = Participation.objects.filter(campaign=pin.campaign, unit=unit).first()
     active = list(
-        Nomination.objects.filter(campaign_rubric=pin, unit=unit, status=NominationStatus.ACTIVE)
-        .select_related("officer", "candidate")
+        Nomination.objects.filter(
+            campaign_rubric=pin, unit=unit, status=NominationStatus.ACTIVE
+        ).select_related("officer", "candidate")
     )
     taken = {n.officer_id for n in active}
-    officers = [o for o in unit.officers.filter(is_active=True).order_by("name") if o.pk not in taken]
+    officers = [
+        o for o in unit.officers.filter(is_active=True).order_by("name") if o.pk not in taken
+    ]
     questions = eligibility_questions(pin)
     form = NominationForm(request.POST or None, officers=officers, questions=questions)
     if request.method == "POST" and form.is_valid():
         officer = get_officer_for_user(request.user, form.cleaned_data["officer"], write=True)
         try:
-            nominate(campaign_rubric=pin, officer=officer, actor=request.user, answers=form.answers())
+            nominate(
+                campaign_rubric=pin, officer=officer, actor=request.user, answers=form.answers()
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
@@ -82,7 +87,8 @@ def nominations(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = get_object_or_404(
-        Nomination.objects.select_related("officer", "campaign_rubric__campaign", "candidate"), pk=pk
+        Nomination.objects.select_related("officer", "campaign_rubric__campaign", "candidate"),
+        pk=pk,
     )
     get_officer_for_user(request.user, nomination.officer_id, write=True)
     try:
@@ -91,5 +97,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("已撤回对 %(name)s 的推荐。") % {"name": nomination.officer.name})
+        messages.success(
+            request, _("已撤回对 %(name)s 的推荐。") % {"name": nomination.officer.name}
+        )
     return redirect("submissions:nominations", pk=nomination.campaign_rubric_id)

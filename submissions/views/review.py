@@ -22,11 +22,12 @@ from scoring.models import CampaignRubric
 from scoring.services.rubrics import rubric_of
 from submissions import access, services
 from submissions.enums import ClaimStatus
-from submissions.forms import BulkAcceptForm, ClaimRowForm, ReviewForm
+from submissions.forms import REVIEW_ACTIONS, BulkAcceptForm, ClaimRowForm, ReviewForm
 from submissions.models import Claim
 from submissions.rubric import ItemSpec, item_specs
-from submissions.selectors import review_queue
+from submissions.selectors import claim_history, review_queue
 from submissions.services import ClaimConflict
+from submissions.services.workflow import evidence_state
 
 ACTION_TARGET = {
     "accept": ClaimStatus.ACCEPTED,
@@ -70,6 +71,7 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
     cache: dict[int, dict[str, ItemSpec]] = {}
     for claim in claims:
         claim.spec = _spec_of(claim, cache)
+        claim.shown = f"{claim.version}|{evidence_state(claim)}"
     pins = CampaignRubric.objects.select_related("version", "campaign").order_by(
         "campaign_id", "rubric_key"
     )
@@ -86,9 +88,9 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
             "claims": claims,
             "filters": filters,
             "campaigns": Campaign.objects.filter(status="active").order_by("-year", "title"),
-            "units": OrgUnit.objects.filter(claims__isnull=False).distinct().order_by(
-                "sort_order", "code"
-            ),
+            "units": OrgUnit.objects.filter(claims__isnull=False)
+            .distinct()
+            .order_by("sort_order", "code"),
             "indicators": sorted(indicators.items()),
             "statuses": ClaimStatus.choices,
             "query": request.GET.urlencode(),
@@ -109,17 +111,27 @@ def bulk_accept(request: HttpRequest) -> HttpResponse:
         messages.warning(request, _("请先勾选要批量认定的条目。"))
         return redirect(back)
     claims = list(
-        access.claims_visible_to(request.user).filter(pk__in=form.cleaned_data["claims"])
+        access.claims_visible_to(request.user)
+        .filter(pk__in=form.cleaned_data["claims"])
         .order_by("pk")
     )
+    shown = {}
+    for claim in claims:
+        version, _sep, state = request.POST.get(f"shown-{claim.pk}", "").partition("|")
+        if version.isdigit():
+            shown[claim.pk] = (int(version), state)
     accepted, refused = services.bulk_accept(
-        claims=claims, evidence_checked=set(form.cleaned_data["evidence_checked"]),
+        claims=claims,
+        evidence_checked=set(form.cleaned_data["evidence_checked"]),
         actor=request.user,
+        shown=shown,
     )
     if accepted:
         messages.success(request, _("已认定 %(n)s 个条目。") % {"n": len(accepted)})
     for claim, reason in refused:
-        messages.warning(request, _("条目 %(id)s 未认定：%(reason)s") % {"id": claim.pk, "reason": reason})
+        messages.warning(
+            request, _("条目 %(id)s 未认定：%(reason)s") % {"id": claim.pk, "reason": reason}
+        )
     return redirect(back)
 
 
@@ -128,7 +140,9 @@ def bulk_accept(request: HttpRequest) -> HttpResponse:
 def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
     claim = access.get_claim_for_user(request.user, pk, review=True)
     spec = _spec_of(claim, {})
-    form = ReviewForm(initial={"version": claim.version, "evidence_checked": claim.evidence_checked})
+    form = ReviewForm(
+        initial={"version": claim.version, "evidence_checked": claim.evidence_checked}
+    )
     values_form = (
         ClaimRowForm(spec=spec, values=claim.verified_values or claim.values, prefix="v")
         if spec is not None
@@ -144,6 +158,8 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
             details: dict[str, Any] = {
                 "comment": form.cleaned_data["comment"],
                 "evidence_checked": form.cleaned_data["evidence_checked"],
+                # The evidence the reviewer was shown (absent from old pages: not checked).
+                "evidence_state": request.POST.get("evidence_state"),
             }
             ok = True
             if action == "adjust":
@@ -154,8 +170,11 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
             if ok:
                 try:
                     services.transition(
-                        claim=claim, to=ACTION_TARGET[action], actor=request.user,
-                        expected_version=form.cleaned_data["version"], **details,
+                        claim=claim,
+                        to=ACTION_TARGET[action],
+                        actor=request.user,
+                        expected_version=form.cleaned_data["version"],
+                        **details,
                     )
                 except ClaimConflict as exc:
                     conflict = exc.current
@@ -167,7 +186,8 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(None, str(exc) or _("无权复核该条目。"))
                 else:
                     messages.success(
-                        request, _("条目已%(action)s。") % {"action": dict(ReviewForm.ACTIONS)[action]}
+                        request,
+                        _("条目已%(action)s。") % {"action": dict(REVIEW_ACTIONS)[action]},
                     )
                     return redirect(reverse("submissions:review_queue"))
     links = list(claim.evidence_links.select_related("file").order_by("attached_at", "pk"))
@@ -184,9 +204,8 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
             "links": links,
             "own_unit": access.reviews_own_unit(request.user, claim),
             "reviewable": claim.status == ClaimStatus.SUBMITTED,
-            "history": claim.history.select_related("history_user").order_by(
-                "-history_date", "-history_id"
-            )[:20],
+            "evidence_state": evidence_state(conflict or claim),
+            "history": claim_history(claim),
         },
         status=409 if conflict else 200,
     )

@@ -118,7 +118,9 @@ def campaign_overview(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if reads_everything(request.user):
         unit_id = request.GET.get("unit")
-        candidates = candidates.filter(home_unit_id=unit_id) if unit_id and unit_id.isdigit() else candidates
+        candidates = (
+            candidates.filter(home_unit_id=unit_id) if unit_id and unit_id.isdigit() else candidates
+        )
     pins = campaign.rubric_pins.select_related("version").order_by("rubric_key")
     individual_pins = [p for p in pins if p.version.subject == RubricSubject.INDIVIDUAL]
     return render(
@@ -129,11 +131,15 @@ def campaign_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "candidates": candidates,
             "individual_pins": individual_pins,
             "is_unit_staff": bool(own_unit_ids(request.user)),
+            "can_review": access.may_review(request.user),
+            "reads_all": reads_everything(request.user),
         },
     )
 
 
-def _save_rows(request: HttpRequest, candidate: Candidate, form: CandidateForm, rows: list[Row]) -> tuple[int, bool]:
+def _save_rows(
+    request: HttpRequest, candidate: Candidate, form: CandidateForm, rows: list[Row]
+) -> tuple[int, bool]:
     """Save each changed, valid row; returns (rows saved, whether any row has an error)."""
     saved = 0
     failed = False
@@ -178,8 +184,7 @@ def _save_rows(request: HttpRequest, candidate: Candidate, form: CandidateForm, 
                 saved += _save_evidence(request, candidate, form, row)
             except ValidationError as exc:
                 failed = True
-                for message in exc.messages:
-                    row.form.add_error(None, message)
+                row.notes.extend(exc.messages)
     return saved, failed
 
 
@@ -201,8 +206,12 @@ def _save_evidence(
         return 0
     if row.claim is None:
         row.claim = services.save_claim(
-            candidate=candidate, item_id=row.spec.id, values={}, actor=request.user,
-            expected_version=0, form=form,
+            candidate=candidate,
+            item_id=row.spec.id,
+            values={},
+            actor=request.user,
+            expected_version=0,
+            form=form,
         )
     claim = row.claim
     if attach:
@@ -250,7 +259,9 @@ def _submit_rows(request: HttpRequest, rows: list[Row]) -> tuple[int, list[str]]
             row.form = None
             submitted += 1
         except (ValidationError, PermissionDenied) as exc:
-            problems.append(f"{row.spec.item.title}：{' '.join(getattr(exc, 'messages', [str(exc)]))}")
+            problems.append(
+                f"{row.spec.item.title}：{' '.join(getattr(exc, 'messages', [str(exc)]))}"
+            )
     return submitted, problems
 
 
@@ -283,9 +294,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
     if saved:
         messages.success(request, _("已保存 %(n)s 个条目的草稿。") % {"n": saved})
     if failed:
-        messages.error(
-            request, _("部分条目未保存：请查看标红的条目并修改；其他条目的输入已保留。")
-        )
+        messages.error(request, _("部分条目未保存：请查看标红的条目并修改；其他条目的输入已保留。"))
     elif action == "submit":
         submitted, problems = _submit_rows(request, rows)
         for problem in problems:
@@ -317,7 +326,9 @@ def preview_points(request: HttpRequest, pk: int) -> JsonResponse:
     errors = {}
     for row in rows:
         if row.form is not None and not row.form.is_valid():
-            errors[row.spec.id] = [e for field_errors in row.form.errors.values() for e in field_errors]
+            errors[row.spec.id] = [
+                e for field_errors in row.form.errors.values() for e in field_errors
+            ]
     _fill_points(form, rows, claims)
     return JsonResponse(
         {

@@ -321,3 +321,15 @@ def test_admin_user_add_saves_role_unit_and_display_name(client_for, superuser, 
     user = User.objects.get(username="newstaff")
     assert (user.role, user.unit, user.display_name) == (Role.BRANCH_STAFF, own_unit, "新填报员")
     assert user.check_password("a-Long-pass-2024")
+
+
+@pytest.mark.parametrize("model", ["orgunit", "officer"])
+def test_admin_offers_spreadsheet_import_for_units_and_officers(client, campaign_admin, model):
+    client.force_login(campaign_admin)
+
+    changelist = client.get(reverse(f"admin:campaigns_{model}_changelist"))
+    import_page = client.get(reverse(f"admin:campaigns_{model}_import"))
+
+    assert reverse(f"admin:campaigns_{model}_import") in changelist.content.decode()
+    assert import_page.status_code == 200
+    assert "xlsx" in import_page.content.decode()

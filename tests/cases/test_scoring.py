@@ -131,7 +131,7 @@ def test_score_crime_transfer_bonus_capped_at_50(checklist):
     items = full(checklist, "crime_transfer")
     result = score_file(checklist, "crime_transfer", Marks(items=items, bonus_met=True))
     assert result.total == D("100.00")
-    assert "封顶 50" in result.lines[-3]
+    assert "文书部分 = 50 × 115 ÷ 100 = 57.50，封顶 50" in result.lines
 
 
 def test_score_grave_problem_zeroes_the_file_with_its_reason(checklist):
@@ -145,7 +145,8 @@ def test_score_grave_problem_zeroes_the_file_with_its_reason(checklist):
     assert result.zeroed
     assert result.seed002_defect  # ③ 证据取得的方式、手段、途径不符合法定要求
     assert result.grave_reasons == (
-        "G06 证据取得的方式、手段、途径不符合法定要求：监测采样未由两名执法人员在场，样品来源无法证明",
+        "G06 证据取得的方式、手段、途径不符合法定要求："
+        "监测采样未由两名执法人员在场，样品来源无法证明",
     )
 
 
@@ -158,7 +159,9 @@ def test_score_grave_problem_outside_seed002_five_is_not_a_seed002_defect(checkl
 
 def test_grave_problem_without_reason_is_refused(checklist):
     items = full(checklist, "general_penalty")
-    with pytest.raises(ScoringError, match="标记严重问题“无法律、法规、规章依据.*必须写明理由"):
+    with pytest.raises(
+        ScoringError, match="标记严重问题“作出的决定无法律、法规、规章依据”时必须写明理由"
+    ):
         score_file(checklist, "general_penalty", Marks(items=items, grave={"G08": "  "}))
 
 

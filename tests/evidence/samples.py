@@ -35,7 +35,9 @@ def pdf_bytes(text: str = "evidence") -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
     return out.getvalue()
 
 
@@ -64,8 +66,12 @@ def jpeg_bytes() -> bytes:
     comment = b"evidence"
     return (
         b"\xff\xd8"
-        + b"\xff\xe0" + struct.pack(">H", len(app0) + 2) + app0
-        + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment
+        + b"\xff\xe0"
+        + struct.pack(">H", len(app0) + 2)
+        + app0
+        + b"\xff\xfe"
+        + struct.pack(">H", len(comment) + 2)
+        + comment
         + b"\xff\xd9"
     )
 
@@ -84,7 +90,8 @@ def mp4_bytes(padding: int = 1024) -> bytes:
 _DOCX_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.wordprocessingml.document.main+xml"/></Types>'
@@ -173,7 +180,9 @@ def sample_bytes(kind: str) -> bytes:
     return SAMPLES[kind][0]()
 
 
-def sample_upload(kind: str, name: str | None = None, content: bytes | None = None) -> SimpleUploadedFile:
+def sample_upload(
+    kind: str, name: str | None = None, content: bytes | None = None
+) -> SimpleUploadedFile:
     """An upload of a valid file of `kind` (bytes and name overridable)."""
     factory, default_name = SAMPLES[kind]
     return SimpleUploadedFile(

@@ -200,11 +200,15 @@ def test_empty_file_is_refused(own_unit, own_staff, evidence_root):
 
 def test_unit_quota_is_enforced_per_unit(settings, own_unit, other_unit, own_staff, other_staff):
     settings.EVIDENCE_UNIT_QUOTA_BYTES = len(pdf_bytes("a")) * 2 - 1
-    first = store_upload(unit=own_unit, upload=sample_upload("pdf", content=pdf_bytes("a")), actor=own_staff)
+    first = store_upload(
+        unit=own_unit, upload=sample_upload("pdf", content=pdf_bytes("a")), actor=own_staff
+    )
     assert refused(own_unit, own_staff, sample_upload("pdf", content=pdf_bytes("b"))) == QUOTA
     assert list(EvidenceFile.objects.filter(owner_unit=own_unit)) == [first]
     # Another unit has its own quota.
-    store_upload(unit=other_unit, upload=sample_upload("pdf", content=pdf_bytes("b")), actor=other_staff)
+    store_upload(
+        unit=other_unit, upload=sample_upload("pdf", content=pdf_bytes("b")), actor=other_staff
+    )
 
 
 # --- names ------------------------------------------------------------------------------------
@@ -249,7 +253,9 @@ def test_store_upload_sanitises_hostile_names(raw, own_unit, own_staff, evidence
 
 def test_duplicate_within_unit_is_flagged_not_refused(own_unit, other_unit, own_staff, other_staff):
     first = store_upload(unit=own_unit, upload=sample_upload("png"), actor=own_staff)
-    second = store_upload(unit=own_unit, upload=sample_upload("png", name="again.png"), actor=own_staff)
+    second = store_upload(
+        unit=own_unit, upload=sample_upload("png", name="again.png"), actor=own_staff
+    )
     elsewhere = store_upload(unit=other_unit, upload=sample_upload("png"), actor=other_staff)
     different = store_upload(
         unit=own_unit, upload=sample_upload("png", content=png_bytes(seed=9)), actor=own_staff
@@ -349,7 +355,9 @@ def test_withdraw_with_stale_version_is_refused_and_changes_nothing(stored, own_
     # Both load the page at version 1; the colleague withdraws first.
     withdraw_evidence(evidence=evidence, actor=colleague, reason="重复", expected_version=1)
     with pytest.raises(ValidationError) as excinfo:
-        withdraw_evidence(evidence=evidence, actor=own_staff, reason="另一个原因", expected_version=1)
+        withdraw_evidence(
+            evidence=evidence, actor=own_staff, reason="另一个原因", expected_version=1
+        )
     assert excinfo.value.code == "stale_version"
     assert "已被他人修改" in excinfo.value.messages[0]
     row = EvidenceFile.objects.get(pk=evidence.pk)
@@ -390,3 +398,24 @@ def test_withdraw_checks_access(stored, reviewer, other_staff):
     with pytest.raises(Http404):
         withdraw_evidence(evidence=evidence, actor=other_staff, reason="x", expected_version=1)
     assert EvidenceFile.objects.get(pk=evidence.pk).version == 1
+
+
+def test_sweep_incoming_deletes_only_stale_spool_files(evidence_root, stored):
+    import io
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    kept = stored("pdf")
+    incoming = evidence_root / ".incoming"
+    stale, fresh = incoming / "up-stale.part", incoming / "up-fresh.part"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"y")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(stale, (two_days_ago, two_days_ago))
+    out = io.StringIO()
+    call_command("evidence_sweep_incoming", stdout=out)
+    assert out.getvalue().strip() == "已删除 1 个中断上传的临时文件。"
+    assert not stale.exists() and fresh.exists()
+    assert path_for(kept.stored_name).exists()

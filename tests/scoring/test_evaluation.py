@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 
 import pytest
@@ -193,17 +194,49 @@ def test_incremental_run_after_one_fact_matches_full_run(scored, campaign, own_u
     assert (full.snapshots_written, full.ranks_changed) == (0, 0)  # nothing left to correct
 
 
-def test_incremental_run_moves_the_ranks_it_passes(scored, campaign, own_unit, other_unit):
+@pytest.mark.parametrize("max_steps", [50, 0])  # 0: the CASE-per-batch path for reshuffles
+def test_incremental_run_moves_the_ranks_it_passes(
+    scored, campaign, own_unit, other_unit, max_steps, monkeypatch
+):
+    monkeypatch.setattr("scoring.services.evaluation.MAX_RANK_STEPS", max_steps)
     # own: 14 cases → 7 (cap) → 2 + 7 + 1 = 10, tied with other on total and on the
     # tie-breaker (cases_ind 7 = 7) → both rank 1
     record_fact(campaign=campaign, subject=own_unit, key="cases", value=14, source=IMPORT)
     evaluate_pending_changes(campaign=campaign)
     assert {k: s.rank for k, s in _current(scored).items()} == {own_unit.pk: 1, other_unit.pk: 1}
-    # own: 1 more report cannot pass the bonus cap; a 100% ratio → 3 + 7 + 1 = 11 → alone first
+    # own: a 100% ratio → 3 + 7 + 1 = 11 → alone first; other drops to second
     record_fact(campaign=campaign, subject=own_unit, key="equip_ratio", value=1, source=IMPORT)
     (run,) = evaluate_pending_changes(campaign=campaign)
     assert run.ranks_changed == 1  # other moved from 1 to 2 without a new snapshot
     assert {k: s.rank for k, s in _current(scored).items()} == {own_unit.pk: 1, other_unit.pk: 2}
+
+
+def test_incremental_runs_agree_with_full_runs(campaign, collective_pin):
+    """After every burst of changes, a full run finds nothing to correct."""
+    rng = random.Random(7)
+    units = [OrgUnitFactory() for _ in range(12)]
+    for unit in units:
+        register_candidate(campaign_rubric=collective_pin, unit=unit)
+    evaluate_campaign(campaign=campaign)
+    for _round in range(6):
+        for unit in rng.sample(units, 3):
+            key, value = rng.choice(
+                [
+                    ("cases", rng.randint(0, 16)),
+                    ("equip_ratio", f"0.{rng.randint(85, 99)}"),
+                    ("publicity", rng.randint(0, 4)),
+                    ("integrity_violation", rng.random() < 0.2),
+                ]
+            )
+            record_fact(campaign=campaign, subject=unit, key=key, value=value, source=IMPORT)
+        if _round == 3:
+            withdraw_candidate(candidate=collective_pin.candidates.get(unit=units[0]))
+        (incremental,) = evaluate_pending_changes(campaign=campaign)
+        assert incremental.kind == RunKind.INCREMENTAL
+        (full,) = evaluate_campaign(campaign=campaign)
+        assert (full.snapshots_written, full.ranks_changed) == (0, 0)
+    ranks = sorted(s.rank for s in ScoreSnapshot.objects.ranking(collective_pin) if s.rank)
+    assert ranks[0] == 1 and len(ranks) <= 11
 
 
 def test_tie_breaker_separates_equal_totals(scored, campaign, own_unit, other_unit):

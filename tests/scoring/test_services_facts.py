@@ -166,7 +166,7 @@ def test_record_fact_queues_one_evaluation_on_commit(
     # Celery is eager in tests: the task ran on commit and consumed the pending changes.
     assert not PendingChange.objects.exists()
     snapshot = ScoreSnapshot.objects.get(candidate__unit=own_unit, is_current=True)
-    assert snapshot.breakdown["cases_pts"][0] == "2.0"  # 4 × 0.5
+    assert snapshot.breakdown["cases_pts"][0] == "2"  # 4 × 0.5
 
 
 def test_branch_staff_cannot_record_facts(campaign, collective_pin, own_unit, own_staff):

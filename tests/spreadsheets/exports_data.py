@@ -151,7 +151,11 @@ def build_scored_campaign(campaign, admin, *, individual=False):
             officer = OfficerFactory(name=name, unit=units["甲分局"])
             register_candidate(campaign_rubric=ipin, officer=officer)
             record_fact(
-                campaign=campaign, subject=officer, key="story", value=story, source=FactSource.IMPORT
+                campaign=campaign,
+                subject=officer,
+                key="story",
+                value=story,
+                source=FactSource.IMPORT,
             )
         pins.append(ipin)
     evaluate_campaign(campaign=campaign)

@@ -49,7 +49,7 @@ def _candidate(pin, unit_name):
     return Candidate.objects.get(campaign_rubric=pin, unit__name=unit_name)
 
 
-# --- ranking workbook --------------------------------------------------------------------------
+# --- ranking workbook ----------------------------------------------------------------------------
 
 
 def test_ranking_workbook_has_a_sheet_per_rubric_and_the_excluded_sheet(ranking_book):
@@ -77,7 +77,7 @@ def test_ranking_header_follows_the_rubric_tree(ranking_book):
     # the nested item (应急演练 → 开展演练) shows under its level-1 indicator
     assert second == [
         None,
-        "执法终端配备比例（3分）", "开展演练（1分）", "小计",
+        "开展演练（1分）", "执法终端配备比例（3分）", "小计",
         "办理案件（6分）", "小计",
         "宣传报道加分（2分）", "小计",
         None, None, None, None, None,
@@ -91,11 +91,11 @@ def test_ranking_header_follows_the_rubric_tree(ranking_book):
 def test_ranking_rows_read_the_snapshots(ranking_book):
     rows = _rows(ranking_book[COLLECTIVE_SHEET])
     assert rows == [
-        ["甲分局", 3, 0.5, 3.5, 4, 4, 1.5, 1.5, 1, 8.5, 1, None, "是"],
-        ["乙分局", 2, 1, 3, 4, 4, 0, 0, 0, 7, 2, None, "是"],
-        [EVIL, 2, 1, 3, 4, 4, 0, 0, 0, 7, 2, None, "是"],
-        ["丙分局", 3, 0, 3, 5, 5, 0, 0, 0, 8, None, "本单位出现违反廉洁纪律问题", None],
-        ["丁分局", 3, 0, 3, 0, 0, 0, 0, 0, 3, None, "评审期内未办理案件", None],
+        ["甲分局", 0.5, 3, 3.5, 4, 4, 1.5, 1.5, 1, 8.5, 1, None, "是"],
+        ["乙分局", 1, 2, 3, 4, 4, 0, 0, 0, 7, 2, None, "是"],
+        [EVIL, 1, 2, 3, 4, 4, 0, 0, 0, 7, 2, None, "是"],
+        ["丙分局", 0, 3, 3, 5, 5, 0, 0, 0, 8, None, "本单位出现违反廉洁纪律问题", None],
+        ["丁分局", 0, 3, 3, 0, 0, 0, 0, 0, 3, None, "评审期内未办理案件", None],
     ]
 
 
@@ -183,7 +183,7 @@ def test_user_text_quotes_every_formula_trigger(start, tmp_path):
     assert (cells[1].value, cells[1].quotePrefix) == ("普通文字", False)
 
 
-# --- score sheet ----------------------------------------------------------------------------------
+# --- score sheet ---------------------------------------------------------------------------------
 
 
 def test_score_sheet_lists_every_item_with_explanation_and_source(pins, tmp_path):
@@ -205,11 +205,12 @@ def test_score_sheet_lists_every_item_with_explanation_and_source(pins, tmp_path
     assert "参评单位：甲分局" in ws["A2"].value
     assert ws["A3"].value.startswith("总分：8.5")
     assert [c.value for c in ws[4]] == [
-        "编号", "评价指标及评分项", "分值", "自评得分", "认定得分", "计分说明", "依据原文", "复核意见",
+        "编号", "评价指标及评分项", "分值", "自评得分",
+        "认定得分", "计分说明", "依据原文", "复核意见",
     ]  # fmt: skip
     rows = {row[0]: row for row in ws.iter_rows(min_row=5, values_only=True)}
     assert list(rows) == [
-        "equip", "equip_pts", "drills_node", "drills_pts", "cases_ind", "cases_pts",
+        "equip", "drills_node", "drills_pts", "equip_pts", "cases_ind", "cases_pts",
         "publicity_ind", "publicity_pts",
     ]  # fmt: skip
     equip = rows["equip_pts"]
@@ -223,7 +224,7 @@ def test_score_sheet_lists_every_item_with_explanation_and_source(pins, tmp_path
     if claim_model is not None:
         assert equip[3] == 3.5
         assert equip[7] == "=1+1 配备比例核减"
-        assert ws["H6"].data_type == "s"
+        assert ws["H8"].data_type == "s"
     assert ws["E6"].number_format == "0.00"
     assert ws.freeze_panes == "C5"
     assert ws.print_title_rows == "$1:$4"
@@ -245,7 +246,7 @@ def test_score_sheet_without_snapshot_is_refused(campaign, campaign_admin, pins,
         write_score_sheet(candidate=fresh, target=tmp_path / "x.xlsx")
 
 
-# --- recommendation list --------------------------------------------------------------------------
+# --- recommendation list -------------------------------------------------------------------------
 
 
 def test_recommendation_lists_the_shortlist_with_an_empty_achievements_column(
@@ -280,7 +281,7 @@ def test_recommendation_without_rubrics_is_refused(tmp_path):
         write_recommendation(campaign=CampaignFactory(), target=tmp_path / "x.xlsx")
 
 
-# --- files and commands -----------------------------------------------------------------------------
+# --- files and commands --------------------------------------------------------------------------
 
 
 def test_atomic_target_leaves_nothing_when_the_export_fails(tmp_path):
@@ -314,7 +315,7 @@ def test_command_rejects_unknown_campaign(tmp_path):
     assert not (tmp_path / "r.xlsx").exists()
 
 
-# --- LibreOffice ------------------------------------------------------------------------------------
+# --- LibreOffice ---------------------------------------------------------------------------------
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 # UTF-8 (76), comma, double quotes, every sheet (-1): Chinese survives, each sheet its own file.
@@ -352,9 +353,62 @@ def test_libreoffice_converts_every_export(campaign, pins, tmp_path):
     with (out / f"ranking-{COLLECTIVE_SHEET}.csv").open(encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[2][:2] == ["参评单位", "执法装备（4分）"]
-    assert rows[4][:4] == ["甲分局", "3", "0.5", "3.5"]
+    assert rows[4][:4] == ["甲分局", "0.5", "3", "3.5"]
     assert rows[4][9:13] == ["8.5", "1", "", "是"]
     assert rows[6][0] == EVIL  # text, not a formula LibreOffice evaluated
     with (out / f"ranking-{EXCLUDED_SHEET}.csv").open(encoding="utf-8") as handle:
         excluded = list(csv.reader(handle))
     assert [row[1] for row in excluded[3:]] == ["丙分局", "丁分局"]
+
+
+# --- recommended flag: the lean read selects what the shortlist service selects -----------------
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        {},
+        {"shortlist_size": 1},
+        {"shortlist_size": 2},
+        {"shortlist_size": 3, "per_unit_limit": 1},
+        {"category_quotas": {"县市区": 1, "直属": 2}},
+        {"shortlist_size": 2, "category_quotas": {"县市区": 5}},
+    ],
+)
+def test_recommended_ids_match_the_shortlist_service(campaign, campaign_admin, rules):
+    from scoring.enums import FactSource
+    from scoring.services import (
+        build_shortlist,
+        evaluate_campaign,
+        load_rubric_version,
+        pin_rubric,
+        record_fact,
+        register_candidate,
+        set_shortlist_rules,
+    )
+    from spreadsheets.exports.ranking import recommended_ids
+    from tests.factories import OfficerFactory, OrgUnitFactory
+    from tests.spreadsheets.exports_data import INDIVIDUAL
+
+    pin = pin_rubric(
+        campaign=campaign,
+        version=load_rubric_version(path_or_text=INDIVIDUAL),
+        actor=campaign_admin,
+    )
+    units = [OrgUnitFactory(name=f"单位{i}") for i in range(3)]
+    stories = [6, 5, 5, 4, 4, 4, 3, 2, 2, 1]
+    for index, story in enumerate(stories):
+        officer = OfficerFactory(unit=units[index % 3])
+        register_candidate(
+            campaign_rubric=pin,
+            officer=officer,
+            category="县市区" if index % 2 else "直属",
+        )
+        record_fact(
+            campaign=campaign, subject=officer, key="story", value=story, source=FactSource.IMPORT
+        )
+    evaluate_campaign(campaign=campaign)
+    set_shortlist_rules(campaign_rubric=pin, actor=campaign_admin, **rules)
+    pin.refresh_from_db()
+    expected = {e.snapshot.candidate_id for e in build_shortlist(campaign_rubric=pin).selected}
+    assert recommended_ids(pin) == expected

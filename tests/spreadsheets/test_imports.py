@@ -4,12 +4,15 @@ provenance, templates, the command and access."""
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -87,7 +90,10 @@ def test_units_import_creates_with_parent_by_code(tmp_path, city):
     path = xlsx(
         tmp_path,
         "units",
-        [("BR-C", "丙分局", "丙", "分局", "CITY", 3), ("T-C1", "丙一中队", "", "执法大队/中队", "BR-C", "")],
+        [
+            ("BR-C", "丙分局", "丙", "分局", "CITY", 3),
+            ("T-C1", "丙一中队", "", "执法大队/中队", "BR-C", ""),
+        ],
     )
     report = run("units", path, dry_run=False)
     assert counts(report) == (2, 0, 0, 0) and report.saved
@@ -96,11 +102,17 @@ def test_units_import_creates_with_parent_by_code(tmp_path, city):
     assert OrgUnit.objects.get(code="BR-C").parent == city
 
 
-def test_officers_import_creates_and_updates_only_what_differs(tmp_path, officers, own_unit, campaign_admin):
+def test_officers_import_creates_and_updates_only_what_differs(
+    tmp_path, officers, own_unit, campaign_admin
+):
     path = xlsx(
         tmp_path,
         "officers",
-        [("C001", "张三", "BR-A", "队长", "是"), ("C009", "赵六", "BR-B", "", "否"), ("C002", "李四", "BR-A", "", "")],
+        [
+            ("C001", "张三", "BR-A", "队长", "是"),
+            ("C009", "赵六", "BR-B", "", "否"),
+            ("C002", "李四", "BR-A", "", ""),
+        ],
     )
     report = run("officers", path, actor=campaign_admin, dry_run=False)
     assert counts(report) == (1, 1, 1, 0)
@@ -119,7 +131,9 @@ def test_officer_monthly_merges_months_into_one_fact(tmp_path, fact_campaign, of
 
 
 def test_unit_monthly_accepts_percent_and_decimal(tmp_path, fact_campaign, own_unit):
-    path = xlsx(tmp_path, "unit_monthly", [("BR-A", "2024-03", "96%", "3.5"), ("BR-A", "2024-04", 1, 4)])
+    path = xlsx(
+        tmp_path, "unit_monthly", [("BR-A", "2024-03", "96%", "3.5"), ("BR-A", "2024-04", 1, 4)]
+    )
     report = run("unit_monthly", path, fact_campaign, dry_run=False)
     assert counts(report) == (2, 0, 0, 0)
     facts = dict(Fact.objects.filter(unit=own_unit).values_list("key", "value"))
@@ -130,7 +144,11 @@ def test_unit_monthly_accepts_percent_and_decimal(tmp_path, fact_campaign, own_u
 @pytest.mark.parametrize(
     ("kind", "row", "expected"),
     [
-        ("learning_officers", ("C001", 35, 120), {"learning_points_rank": 35, "theory_exam_rank": 120}),
+        (
+            "learning_officers",
+            ("C001", 35, 120),
+            {"learning_points_rank": 35, "theory_exam_rank": 120},
+        ),
         ("competition_officers", ("C001", 8, ""), {"prov_drill_rank": 8}),
     ],
 )
@@ -146,7 +164,11 @@ def test_officer_fact_kinds_import(tmp_path, fact_campaign, officers, kind, row,
         (
             "learning_units",
             ("BR-A", "98%", 0.85, 86.5),
-            {"learning_participation_ratio": "0.98", "learning_points_ratio": "0.85", "exam_avg_score": "86.5"},
+            {
+                "learning_participation_ratio": "0.98",
+                "learning_points_ratio": "0.85",
+                "exam_avg_score": "86.5",
+            },
         ),
         ("competition_units", ("BR-A", 2), {"drill_rank": 2}),
         (
@@ -183,10 +205,22 @@ def test_reimport_units_and_officers_changes_nothing(tmp_path, officers, campaig
     assert counts(run("officers", people, actor=campaign_admin, dry_run=False)) == (0, 0, 1, 0)
 
 
-def test_update_changes_only_the_differing_month_and_keeps_provenance(tmp_path, fact_campaign, officers):
-    run("officer_monthly", xlsx(tmp_path, "officer_monthly", MONTHLY_ROWS, name="一月.xlsx"), fact_campaign, dry_run=False)
+def test_update_changes_only_the_differing_month_and_keeps_provenance(
+    tmp_path, fact_campaign, officers
+):
+    run(
+        "officer_monthly",
+        xlsx(tmp_path, "officer_monthly", MONTHLY_ROWS, name="一月.xlsx"),
+        fact_campaign,
+        dry_run=False,
+    )
     rows = [("C001", "2024-01", 12), ("C001", "2024-02", 10), ("C002", "2024-01", 30)]
-    report = run("officer_monthly", xlsx(tmp_path, "officer_monthly", rows, name="更正.xlsx"), fact_campaign, dry_run=False)
+    report = run(
+        "officer_monthly",
+        xlsx(tmp_path, "officer_monthly", rows, name="更正.xlsx"),
+        fact_campaign,
+        dry_run=False,
+    )
     assert counts(report) == (0, 1, 2, 0) and report.facts_written == 1
     changed = Fact.objects.get(officer=officers[0], key="monthly_uploads")
     assert changed.value == {"2024-01": 12, "2024-02": 10}
@@ -199,8 +233,17 @@ def test_update_changes_only_the_differing_month_and_keeps_provenance(tmp_path, 
 
 
 def test_preview_counts_and_saves_nothing(tmp_path, fact_campaign, officers):
-    run("officer_monthly", xlsx(tmp_path, "officer_monthly", MONTHLY_ROWS[:1]), fact_campaign, dry_run=False)
-    report = run("officer_monthly", xlsx(tmp_path, "officer_monthly", MONTHLY_ROWS + [("C003", "2024-01", 1)], name="b.xlsx"), fact_campaign)
+    run(
+        "officer_monthly",
+        xlsx(tmp_path, "officer_monthly", MONTHLY_ROWS[:1]),
+        fact_campaign,
+        dry_run=False,
+    )
+    report = run(
+        "officer_monthly",
+        xlsx(tmp_path, "officer_monthly", [*MONTHLY_ROWS, ("C003", "2024-01", 1)], name="b.xlsx"),
+        fact_campaign,
+    )
     assert counts(report) == (3, 0, 1, 0)
     assert report.dry_run and not report.saved
     assert Fact.objects.count() == 1
@@ -233,25 +276,38 @@ def test_rejected_rows_name_row_column_and_reason(tmp_path, fact_campaign, offic
 def test_unknown_unit_code_is_rejected(tmp_path, city):
     path = xlsx(tmp_path, "officers", [("C100", "某人", "NOPE", "", "")])
     report = run("officers", path, dry_run=False)
-    assert [(r.row, r.column, r.message) for r in report.rejections] == [(2, "所属单位代码", "未知的单位代码“NOPE”")]
+    assert [(r.row, r.column, r.message) for r in report.rejections] == [
+        (2, "所属单位代码", "未知的单位代码“NOPE”")
+    ]
     assert not report.saved and not Officer.objects.exists()
 
 
 def test_confirm_with_rejected_rows_saves_nothing(tmp_path, fact_campaign, officers):
-    report = run("officer_monthly", xlsx(tmp_path, "officer_monthly", BAD_ROWS), fact_campaign, dry_run=False)
+    report = run(
+        "officer_monthly", xlsx(tmp_path, "officer_monthly", BAD_ROWS), fact_campaign, dry_run=False
+    )
     assert not report.saved and "只导入有效行" in report.notice
     assert not Fact.objects.exists()
 
 
 def test_confirm_master_data_with_rejected_rows_saves_nothing(tmp_path, city):
-    rows = [("BR-C", "丙分局", "", "分局", "CITY", 1), ("BR-D", "丁分局", "", "不存在的类型", "CITY", 2)]
+    rows = [
+        ("BR-C", "丙分局", "", "分局", "CITY", 1),
+        ("BR-D", "丁分局", "", "不存在的类型", "CITY", 2),
+    ]
     report = run("units", xlsx(tmp_path, "units", rows), dry_run=False)
     assert report.rejected == 1 and not report.saved
     assert not OrgUnit.objects.filter(code="BR-C").exists()
 
 
 def test_valid_only_saves_the_valid_rows(tmp_path, fact_campaign, officers):
-    report = run("officer_monthly", xlsx(tmp_path, "officer_monthly", BAD_ROWS), fact_campaign, dry_run=False, valid_only=True)
+    report = run(
+        "officer_monthly",
+        xlsx(tmp_path, "officer_monthly", BAD_ROWS),
+        fact_campaign,
+        dry_run=False,
+        valid_only=True,
+    )
     assert report.saved and counts(report) == (2, 0, 0, 5)
     assert dict(Fact.objects.values_list("officer__certificate_no", "value")) == {
         "C001": {"2024-01": 12},
@@ -286,16 +342,24 @@ def test_unreadable_files_get_a_clear_message(tmp_path, fact_campaign, content, 
 
 
 def test_wrong_headers_empty_sheet_and_header_only(tmp_path, fact_campaign, officers):
-    wrong = run("officer_monthly", xlsx(tmp_path, "officer_monthly", MONTHLY_ROWS, headers=["证件", "月", "数"]), fact_campaign)
+    wrong = run(
+        "officer_monthly",
+        xlsx(tmp_path, "officer_monthly", MONTHLY_ROWS, headers=["证件", "月", "数"]),
+        fact_campaign,
+    )
     assert "表头不符合" in wrong.file_error and "缺少列" in wrong.file_error
     empty = tmp_path / "empty-sheet.xlsx"
     Workbook().save(empty)
     assert "工作表是空的" in run("officer_monthly", empty, fact_campaign).file_error
-    only = run("officer_monthly", xlsx(tmp_path, "officer_monthly", [], name="h.xlsx"), fact_campaign)
+    only = run(
+        "officer_monthly", xlsx(tmp_path, "officer_monthly", [], name="h.xlsx"), fact_campaign
+    )
     assert "没有数据行" in only.file_error
 
 
-def test_merged_cells_in_data_are_refused_but_title_rows_are_fine(tmp_path, fact_campaign, officers):
+def test_merged_cells_in_data_are_refused_but_title_rows_are_fine(
+    tmp_path, fact_campaign, officers
+):
     path = xlsx(tmp_path, "officer_monthly", MONTHLY_ROWS, title_rows=[("2024 年移动执法统计",)])
     workbook = load_workbook(path)
     workbook.active.merge_cells("A1:C1")
@@ -325,7 +389,7 @@ def test_zip_bomb_is_refused(tmp_path, fact_campaign):
 def test_excel_date_in_month_column_is_read_as_its_month(tmp_path, fact_campaign, officers):
     import datetime as dt
 
-    path = xlsx(tmp_path, "officer_monthly", [("C001", dt.datetime(2024, 3, 1), 4)])
+    path = xlsx(tmp_path, "officer_monthly", [("C001", dt.date(2024, 3, 1), 4)])
     run("officer_monthly", path, fact_campaign, dry_run=False)
     assert Fact.objects.get().value == {"2024-03": 4}
 
@@ -351,7 +415,10 @@ def test_template_opens_with_headers_example_and_validations(kind, city, own_uni
     }.get(kind, {"whole"})
     assert expected <= types
     assert workbook["单位代码"].sheet_state == "hidden"
-    assert [r[0] for r in workbook["单位代码"].iter_rows(min_row=2, values_only=True)] == ["BR-A", "CITY"]
+    assert [r[0] for r in workbook["单位代码"].iter_rows(min_row=2, values_only=True)] == [
+        "BR-A",
+        "CITY",
+    ]
 
 
 def test_filled_template_imports(tmp_path, fact_campaign, officers):
@@ -368,17 +435,38 @@ def test_filled_template_imports(tmp_path, fact_campaign, officers):
 def test_command_prints_preview_summary_and_saves(tmp_path, fact_campaign, officers):
     path = xlsx(tmp_path, "officer_monthly", BAD_ROWS)
     out = io.StringIO()
-    call_command("import_data", "officer_monthly", str(path), "--campaign", str(fact_campaign.pk), "--dry-run", stdout=out)
+    call_command(
+        "import_data",
+        "officer_monthly",
+        str(path),
+        "--campaign",
+        str(fact_campaign.pk),
+        "--dry-run",
+        stdout=out,
+    )
     text = out.getvalue()
     assert "新增 2 行，变更 0 行，未变 0 行，拒绝 5 行" in text
     assert "第3行 [执法证件号] 未找到执法证件号为“C404”的执法人员" in text
     assert "预览：未保存任何数据。" in text
     with pytest.raises(CommandError):
-        call_command("import_data", "officer_monthly", str(path), "--campaign", str(fact_campaign.pk), stdout=io.StringIO())
+        call_command(
+            "import_data",
+            "officer_monthly",
+            str(path),
+            "--campaign",
+            str(fact_campaign.pk),
+            stdout=io.StringIO(),
+        )
     assert not Fact.objects.exists()
     out = io.StringIO()
     call_command(
-        "import_data", "officer_monthly", str(path), "--campaign", str(fact_campaign.pk), "--valid-only", stdout=out
+        "import_data",
+        "officer_monthly",
+        str(path),
+        "--campaign",
+        str(fact_campaign.pk),
+        "--valid-only",
+        stdout=out,
     )
     assert "已保存" in out.getvalue() and Fact.objects.count() == 2
 
@@ -388,16 +476,27 @@ def test_command_prints_preview_summary_and_saves(tmp_path, fact_campaign, offic
 
 def test_service_refuses_non_admin_actor(tmp_path, fact_campaign, reviewer):
     with pytest.raises(PermissionDenied):
-        run("officer_monthly", xlsx(tmp_path, "officer_monthly", MONTHLY_ROWS), fact_campaign, actor=reviewer)
+        run(
+            "officer_monthly",
+            xlsx(tmp_path, "officer_monthly", MONTHLY_ROWS),
+            fact_campaign,
+            actor=reviewer,
+        )
 
 
-def test_page_access_by_persona(client_for, fact_campaign, own_staff, other_staff, reviewer, campaign_admin, django_user_model):
+def test_page_access_by_persona(
+    client_for, fact_campaign, own_staff, other_staff, reviewer, campaign_admin, django_user_model
+):
     url = reverse("spreadsheets:imports", args=[fact_campaign.pk])
     template = reverse("spreadsheets:import_template", args=[fact_campaign.pk, "officers"])
     assert client_for(campaign_admin).get(url).status_code == 200
     assert client_for(reviewer).get(url).status_code == 403
     assert client_for(own_staff).get(url).status_code == 403  # sees the campaign, may not write
-    outsider = django_user_model.objects.create_user("outsider", role="branch_staff", unit=OrgUnit.objects.create(name="外", code="X", kind="branch"))
+    outsider = django_user_model.objects.create_user(
+        "outsider",
+        role="branch_staff",
+        unit=OrgUnit.objects.create(name="外", code="X", kind="branch"),
+    )
     assert client_for(outsider).get(url).status_code == 404
     assert client_for(reviewer).get(template).status_code == 403
 
@@ -430,24 +529,97 @@ def test_page_template_download(client_for, fact_campaign, campaign_admin):
 
 
 def test_big_file_runs_as_a_job_with_progress(
-    client_for, tmp_path, fact_campaign, officers, campaign_admin, django_capture_on_commit_callbacks
+    client_for,
+    tmp_path,
+    fact_campaign,
+    officers,
+    campaign_admin,
+    django_capture_on_commit_callbacks,
 ):
     from jobs.models import Job, JobStatus
     from spreadsheets.imports.kinds import BACKGROUND_ROWS
 
-    rows = [(f"C00{1 + i % 3}", f"{2000 + i // 36:04d}-{1 + (i // 3) % 12:02d}", i % 50) for i in range(BACKGROUND_ROWS + 1)]
+    rows = [
+        (f"C00{1 + i % 3}", f"{2000 + i // 36:04d}-{1 + (i // 3) % 12:02d}", i % 50)
+        for i in range(BACKGROUND_ROWS + 1)
+    ]
     path = xlsx(tmp_path, "officer_monthly", rows, name="大文件.xlsx")
     client = client_for(campaign_admin)
     url = reverse("spreadsheets:imports", args=[fact_campaign.pk])
-    with path.open("rb") as fh:
-        preview = client.post(url, {"action": "preview", "kind": "officer_monthly", "file": fh})
-    assert preview.context["report"].new == BACKGROUND_ROWS + 1
+    with django_capture_on_commit_callbacks(execute=True), path.open("rb") as fh:
+        started = client.post(url, {"action": "preview", "kind": "officer_monthly", "file": fh})
+    preview_job = Job.objects.get(kind="import_preview")
+    assert started.url == f"{url}?preview={preview_job.pk}"
+    assert (preview_job.status, preview_job.progress) == (JobStatus.DONE, 100)
+    from accounts.enums import Role
+    from tests.factories import UserFactory
+
+    other_admin = UserFactory(username="admin2", role=Role.CAMPAIGN_ADMIN, unit=officers[0].unit)
+    other_client = Client()
+    other_client.force_login(other_admin)
+    assert other_client.get(started.url).status_code == 404  # not their preview
+    preview = client.get(started.url)
+    assert preview.context["report"].new == BACKGROUND_ROWS + 1 and not Fact.objects.exists()
     token = preview.context["confirm_form"].initial["token"]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"action": "confirm", "token": token})
-    job = Job.objects.get()
+    job = Job.objects.get(kind="import_data")
     assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.pk])
     assert (job.kind, job.status, job.progress) == ("import_data", JobStatus.DONE, 100)
     assert job.result["new"] == BACKGROUND_ROWS + 1 and job.result["saved"]
     assert Fact.objects.filter(key="monthly_uploads").count() == 3
     assert len(Fact.objects.get(officer=officers[0]).value) == 667
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_file_saved_by_libreoffice_imports(tmp_path, fact_campaign, officers):
+    source = xlsx(tmp_path, "officer_monthly", MONTHLY_ROWS, name="source.xlsx")
+    out = tmp_path / "lo"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    report = run("officer_monthly", out / "source.xlsx", fact_campaign, dry_run=False)
+    assert counts(report) == (3, 0, 0, 0)
+    assert Fact.objects.get(officer=officers[0]).value == {"2024-01": 12, "2024-02": 9}
+
+
+def test_workbook_with_a_million_rows_is_refused(tmp_path, fact_campaign):
+    path = xlsx(tmp_path, "officer_monthly", MONTHLY_ROWS)
+    workbook = load_workbook(path)
+    workbook.active.cell(row=1_048_576, column=1, value="C001")
+    workbook.save(path)
+    assert "超过上限" in run("officer_monthly", path, fact_campaign).file_error
+
+
+def test_duplicate_unit_codes_in_a_file_are_rejected(tmp_path, city):
+    rows = [("BR-C", "丙分局", "", "分局", "CITY", 1), ("BR-C", "丙分局二", "", "分局", "CITY", 2)]
+    report = run("units", xlsx(tmp_path, "units", rows), dry_run=False)
+    assert [(r.row, r.column, r.message) for r in report.rejections] == [
+        (3, "单位代码", "与第2行重复（单位代码相同）")
+    ]
+    assert not report.saved and not OrgUnit.objects.filter(code="BR-C").exists()
+
+
+def test_closed_campaign_refuses_facts_and_saves_nothing(tmp_path, fact_campaign, officers):
+    fact_campaign.status = "closed"
+    fact_campaign.save(update_fields=["status"])
+    report = run(
+        "officer_monthly",
+        xlsx(tmp_path, "officer_monthly", MONTHLY_ROWS),
+        fact_campaign,
+        dry_run=False,
+    )
+    assert "活动已结束" in report.file_error and not report.saved
+    assert not Fact.objects.exists()

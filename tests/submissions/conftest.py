@@ -23,7 +23,7 @@ COLLECTIVE = textwrap.dedent(
     title: 自评测试集体细则
     subject: collective
     source: test.txt
-    max: 15
+    max: 19
     facts:
       equip_ratio: {type: ratio, label: 执法终端配备比例}
       cases: {type: count, label: 办理案件数, unit: 件}
@@ -63,6 +63,16 @@ COLLECTIVE = textwrap.dedent(
             max: 2
             cite: {seed: test.txt, quote: 开展实战演练的得 2 分}
             rule: {type: boolean, fact: drill_done, points: 2}
+      - id: quality
+        title: 案卷质量
+        max: 4
+        items:
+          - id: case_pts
+            title: 案卷评查
+            max: 4
+            cite: {seed: test.txt, quote: 案卷平均分按百分制折算为 4 分}
+            rule:
+              {type: aggregate, fact: case_log, field: score, how: mean, scale: {from: 100, to: 4}}
     """
 )
 

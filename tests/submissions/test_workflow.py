@@ -25,7 +25,10 @@ S = ClaimStatus
 @pytest.fixture
 def draft(own_candidate, own_staff):
     return save_claim(
-        candidate=own_candidate, item_id="cases_pts", values={"cases": 6}, actor=own_staff,
+        candidate=own_candidate,
+        item_id="cases_pts",
+        values={"cases": 6},
+        actor=own_staff,
         expected_version=0,
     )
 
@@ -62,7 +65,10 @@ def test_save_claim_creates_a_draft_with_engine_points(draft):
 
 def test_save_claim_update_bumps_version_and_writes_history(draft, own_staff):
     claim = save_claim(
-        candidate=draft.candidate, item_id="cases_pts", values={"cases": 10}, actor=own_staff,
+        candidate=draft.candidate,
+        item_id="cases_pts",
+        values={"cases": 10},
+        actor=own_staff,
         expected_version=1,
     )
     assert (claim.version, claim.values, claim.claimed_points) == (2, {"cases": 10}, Decimal(5))
@@ -74,12 +80,18 @@ def test_save_claim_update_bumps_version_and_writes_history(draft, own_staff):
 
 def test_concurrent_saves_with_same_version_second_refused_first_kept(draft, own_staff):
     first = save_claim(
-        candidate=draft.candidate, item_id="cases_pts", values={"cases": 8}, actor=own_staff,
+        candidate=draft.candidate,
+        item_id="cases_pts",
+        values={"cases": 8},
+        actor=own_staff,
         expected_version=1,
     )
     with pytest.raises(ClaimConflict) as caught:
         save_claim(
-            candidate=draft.candidate, item_id="cases_pts", values={"cases": 2}, actor=own_staff,
+            candidate=draft.candidate,
+            item_id="cases_pts",
+            values={"cases": 2},
+            actor=own_staff,
             expected_version=1,
         )
     assert caught.value.messages == [STALE_MESSAGE]
@@ -117,8 +129,11 @@ def test_double_submit_is_refused_with_message_and_no_duplicate(submitted, own_s
 def test_editing_a_submitted_claim_is_refused(submitted, own_staff):
     with pytest.raises(ValidationError, match="已提交，不能修改"):
         save_claim(
-            candidate=submitted.candidate, item_id="cases_pts", values={"cases": 1},
-            actor=own_staff, expected_version=submitted.version,
+            candidate=submitted.candidate,
+            item_id="cases_pts",
+            values={"cases": 1},
+            actor=own_staff,
+            expected_version=submitted.version,
         )
     assert Claim.objects.get(pk=submitted.pk).values == {"cases": 6}
 
@@ -134,15 +149,21 @@ def test_saving_a_draft_after_deadline_is_refused(draft, own_staff, campaign):
     close_phase(campaign)
     with pytest.raises(ValidationError, match="已截止"):
         save_claim(
-            candidate=draft.candidate, item_id="cases_pts", values={"cases": 1},
-            actor=own_staff, expected_version=1,
+            candidate=draft.candidate,
+            item_id="cases_pts",
+            values={"cases": 1},
+            actor=own_staff,
+            expected_version=1,
         )
 
 
 @pytest.mark.parametrize(("source", "target"), list(EDGES))
 def test_every_allowed_edge(source, target, own_candidate, own_staff, reviewer):
     claim = save_claim(
-        candidate=own_candidate, item_id="cases_pts", values={"cases": 6}, actor=own_staff,
+        candidate=own_candidate,
+        item_id="cases_pts",
+        values={"cases": 6},
+        actor=own_staff,
         expected_version=0,
     )
     claim = _to_state(claim, source, staff=own_staff, reviewer=reviewer)
@@ -160,26 +181,28 @@ def test_every_allowed_edge(source, target, own_candidate, own_staff, reviewer):
     assert moved.history.count() == entries_before + 1
 
 
-REFUSED = [
-    (frm, to)
-    for frm in S.values
-    for to in S.values
-    if (frm, to) not in EDGES and frm != to
-]
+REFUSED = [(frm, to) for frm in S.values for to in S.values if (frm, to) not in EDGES and frm != to]
 
 
 @pytest.mark.parametrize(("source", "target"), REFUSED)
 def test_every_refused_edge(source, target, own_candidate, own_staff, reviewer):
     claim = save_claim(
-        candidate=own_candidate, item_id="cases_pts", values={"cases": 6}, actor=own_staff,
+        candidate=own_candidate,
+        item_id="cases_pts",
+        values={"cases": 6},
+        actor=own_staff,
         expected_version=0,
     )
     claim = _to_state(claim, source, staff=own_staff, reviewer=reviewer)
     actor = reviewer if target in (S.ACCEPTED, S.ADJUSTED, S.RETURNED) else own_staff
     with pytest.raises(ValidationError, match="不能把"):
         transition(
-            claim=claim, to=target, actor=actor, expected_version=claim.version,
-            comment="x", values={"cases": 1},
+            claim=claim,
+            to=target,
+            actor=actor,
+            expected_version=claim.version,
+            comment="x",
+            values={"cases": 1},
         )
     assert Claim.objects.get(pk=claim.pk).status == source
 
@@ -189,7 +212,10 @@ def test_return_needs_comment_and_adjust_needs_reason_and_value(submitted, revie
         transition(claim=submitted, to=S.RETURNED, actor=reviewer, expected_version=2)
     with pytest.raises(ValidationError, match="调整须"):
         transition(
-            claim=submitted, to=S.ADJUSTED, actor=reviewer, expected_version=2,
+            claim=submitted,
+            to=S.ADJUSTED,
+            actor=reviewer,
+            expected_version=2,
             values={"cases": 2},
         )
     with pytest.raises(ValidationError, match="调整须填写认定的取值"):
@@ -205,7 +231,10 @@ def test_returned_claim_reopens_until_review_ends(submitted, reviewer, own_staff
     close_phase(campaign)
     PhaseFactory(campaign=campaign, kind=PhaseKind.REVIEW)
     fixed = save_claim(
-        candidate=returned.candidate, item_id="cases_pts", values={"cases": 5}, actor=own_staff,
+        candidate=returned.candidate,
+        item_id="cases_pts",
+        values={"cases": 5},
+        actor=own_staff,
         expected_version=returned.version,
     )
     assert fixed.status == S.RETURNED
@@ -228,7 +257,10 @@ def test_accept_records_fact_and_rescoring_reflects_it(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         accepted = transition(
-            claim=submitted, to=S.ACCEPTED, actor=reviewer, expected_version=2,
+            claim=submitted,
+            to=S.ACCEPTED,
+            actor=reviewer,
+            expected_version=2,
             evidence_checked=True,
         )
     assert accepted.verified_values == {"cases": 6}
@@ -250,8 +282,12 @@ def test_adjust_keeps_claim_and_records_reviewers_value(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         adjusted = transition(
-            claim=submitted, to=S.ADJUSTED, actor=reviewer, expected_version=2,
-            values={"cases": "4"}, comment="两件案件不在评审期内",
+            claim=submitted,
+            to=S.ADJUSTED,
+            actor=reviewer,
+            expected_version=2,
+            values={"cases": "4"},
+            comment="两件案件不在评审期内",
         )
     assert adjusted.values == {"cases": 6}
     assert adjusted.verified_values == {"cases": 4}
@@ -275,8 +311,11 @@ def test_reviewer_may_not_review_own_unit(submitted, own_unit):
 def test_reviewer_may_not_edit_or_submit_a_units_claim(draft, reviewer):
     with pytest.raises(PermissionDenied):
         save_claim(
-            candidate=draft.candidate, item_id="cases_pts", values={"cases": 1},
-            actor=reviewer, expected_version=1,
+            candidate=draft.candidate,
+            item_id="cases_pts",
+            values={"cases": 1},
+            actor=reviewer,
+            expected_version=1,
         )
     with pytest.raises(PermissionDenied):
         transition(claim=draft, to=S.SUBMITTED, actor=reviewer, expected_version=1)
@@ -290,8 +329,11 @@ def test_staff_may_not_review_and_other_unit_gets_404(submitted, own_staff, othe
         transition(claim=submitted, to=S.ACCEPTED, actor=other_staff, expected_version=2)
     with pytest.raises(Http404):
         save_claim(
-            candidate=submitted.candidate, item_id="cases_pts", values={"cases": 1},
-            actor=other_staff, expected_version=2,
+            candidate=submitted.candidate,
+            item_id="cases_pts",
+            values={"cases": 1},
+            actor=other_staff,
+            expected_version=2,
         )
 
 
@@ -306,7 +348,10 @@ def test_bulk_accept_only_ticked(own_candidate, own_staff, reviewer):
     claims = []
     for item, values in [("cases_pts", {"cases": 2}), ("drill_pts", {"drill_done": True})]:
         claim = save_claim(
-            candidate=own_candidate, item_id=item, values=values, actor=own_staff,
+            candidate=own_candidate,
+            item_id=item,
+            values=values,
+            actor=own_staff,
             expected_version=0,
         )
         claims.append(transition(claim=claim, to=S.SUBMITTED, actor=own_staff, expected_version=1))
@@ -320,12 +365,18 @@ def test_bulk_accept_only_ticked(own_candidate, own_staff, reviewer):
 def test_invalid_values_refused(own_candidate, own_staff):
     with pytest.raises(ValidationError):
         save_claim(
-            candidate=own_candidate, item_id="cases_pts", values={"cases": -1}, actor=own_staff,
+            candidate=own_candidate,
+            item_id="cases_pts",
+            values={"cases": -1},
+            actor=own_staff,
             expected_version=0,
         )
     with pytest.raises(ValidationError, match="不读取"):
         save_claim(
-            candidate=own_candidate, item_id="cases_pts", values={"equip_ratio": "0.9"},
-            actor=own_staff, expected_version=0,
+            candidate=own_candidate,
+            item_id="cases_pts",
+            values={"equip_ratio": "0.9"},
+            actor=own_staff,
+            expected_version=0,
         )
     assert not Claim.objects.exists()

@@ -35,7 +35,8 @@ class Command(BaseCommand):
         )
         result_state = "一致" if check.result_matches else "不一致"
         out.write(
-            f"抽取结果：记录 {check.recorded_result}，重算 {check.recomputed_result} → {result_state}"
+            f"抽取结果：记录 {check.recorded_result}，"
+            f"重算 {check.recomputed_result} → {result_state}"
         )
         if check.ok:
             out.write(self.style.SUCCESS("核对通过：抽取可复现。"))

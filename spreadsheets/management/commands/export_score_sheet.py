@@ -18,7 +18,11 @@ class Command(BaseCommand):
     def handle(self, *args, candidate, file, **options):
         found = (
             Candidate.objects.select_related(
-                "campaign_rubric__campaign", "campaign_rubric__version", "unit", "officer", "home_unit"
+                "campaign_rubric__campaign",
+                "campaign_rubric__version",
+                "unit",
+                "officer",
+                "home_unit",
             )
             .filter(pk=candidate)
             .first()

@@ -1,4 +1,7 @@
-"""python manage.py import_data KIND FILE [--campaign ID] [--dry-run] [--valid-only] [--user NAME]"""
+"""python manage.py import_data KIND FILE [--campaign ID] [--dry-run] [--valid-only] [--user U]
+
+A thin shell over spreadsheets.imports.services.run_import: prints the same summary as the
+preview page. Without --user it runs with the operator's authority (no per-user checks)."""
 
 from __future__ import annotations
 

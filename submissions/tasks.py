@@ -1,0 +1,14 @@
+"""Background work of the submissions app (STYLE.md #7)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from submissions.services.reports import remind_late_units
+
+
+@shared_task
+def task_remind_late_reports() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): remind units late with a monthly report. Safe to run
+    twice (a second run sends the same reminder again, nothing else). Returns mails sent."""
+    return remind_late_units()

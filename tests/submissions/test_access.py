@@ -1,0 +1,120 @@
+"""Three personas on every submissions URL: the owner unit's staff, a reviewer, another unit's
+staff — and for each refusal, nothing changed."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from submissions import access
+from submissions.enums import ClaimStatus
+from submissions.models import Claim
+from submissions.services import save_claim, transition
+
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
+
+@pytest.fixture
+def claim(own_candidate, own_staff):
+    draft = save_claim(
+        candidate=own_candidate,
+        item_id="cases_pts",
+        values={"cases": 6},
+        actor=own_staff,
+        expected_version=0,
+    )
+    return transition(claim=draft, to=ClaimStatus.SUBMITTED, actor=own_staff, expected_version=1)
+
+
+@pytest.fixture
+def draft(own_candidate, own_staff):
+    return save_claim(
+        candidate=own_candidate,
+        item_id="drill_pts",
+        values={"drill_done": True},
+        actor=own_staff,
+        expected_version=0,
+    )
+
+
+def _urls(own_candidate, claim, individual_pin, campaign):
+    return {
+        "overview": ("get", reverse("submissions:campaign_overview", args=[campaign.pk]), {}),
+        "form": ("get", reverse("submissions:self_assessment", args=[own_candidate.pk]), {}),
+        "form_post": (
+            "post",
+            reverse("submissions:self_assessment", args=[own_candidate.pk]),
+            {"action": "save", "i-drill_pts-version": "1", "i-drill_pts-drill_done": "false"},
+        ),
+        "preview": ("post", reverse("submissions:preview", args=[own_candidate.pk]), {}),
+        "queue": ("get", reverse("submissions:review_queue"), {}),
+        "bulk": (
+            "post",
+            reverse("submissions:bulk_accept"),
+            {"claims": [claim.pk], "evidence_checked": [claim.pk]},
+        ),
+        "review": ("get", reverse("submissions:claim_review", args=[claim.pk]), {}),
+        "review_post": (
+            "post",
+            reverse("submissions:claim_review", args=[claim.pk]),
+            {"action": "accept", "version": claim.version},
+        ),
+        "nominations": ("get", reverse("submissions:nominations", args=[individual_pin.pk]), {}),
+    }
+
+
+EXPECTED = {
+    #               own_staff  reviewer  other_staff
+    "overview": (200, 200, 200),
+    "form": (200, 200, 404),
+    "form_post": (302, 403, 404),
+    "preview": (200, 200, 404),
+    "queue": (403, 200, 403),
+    "bulk": (403, 302, 403),
+    "review": (403, 200, 404),
+    "review_post": (403, 302, 404),
+    "nominations": (200, 403, 200),
+}
+PERSONAS = ["own_staff", "reviewer", "other_staff"]
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+@pytest.mark.parametrize("persona_index", range(3), ids=PERSONAS)
+def test_every_url_for_three_personas(
+    name,
+    persona_index,
+    request,
+    client_for,
+    own_candidate,
+    claim,
+    draft,
+    individual_pin,
+    campaign,
+    django_capture_on_commit_callbacks,
+):
+    user = request.getfixturevalue(PERSONAS[persona_index])
+    method, url, data = _urls(own_candidate, claim, individual_pin, campaign)[name]
+    before = {c.pk: (c.status, c.values, c.version) for c in Claim.objects.all()}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = getattr(client_for(user), method)(url, data)
+    expected = EXPECTED[name][persona_index]
+    assert response.status_code == expected
+    after = {c.pk: (c.status, c.values, c.version) for c in Claim.objects.all()}
+    if expected >= 400 or method == "get" or name == "preview":
+        assert after == before
+
+
+def test_other_units_claim_is_404_and_unchanged(other_staff, claim):
+    with pytest.raises(Exception) as caught:
+        access.get_claim_for_user(other_staff, claim.pk)
+    assert type(caught.value).__name__ == "Http404"
+    assert Claim.objects.get(pk=claim.pk).values == {"cases": 6}
+
+
+def test_overview_lists_only_own_candidates(
+    client_for, other_staff, own_candidate, other_candidate, campaign
+):
+    response = client_for(other_staff).get(
+        reverse("submissions:campaign_overview", args=[campaign.pk])
+    )
+    assert [c.pk for c in response.context["candidates"]] == [other_candidate.pk]

@@ -1,0 +1,142 @@
+"""Nominations: within the unit's quota, with the rubric's eligibility and a certificate;
+refusals carry the reason in Chinese; a nomination makes (or reactivates) the candidate."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.urls import reverse
+
+from campaigns.models import Participation
+from scoring.models import Candidate
+from submissions.enums import NominationStatus
+from submissions.models import Nomination
+from submissions.services.nominations import nominate, withdraw_nomination
+from tests.factories import OfficerFactory
+from tests.submissions.conftest import close_phase
+
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
+YES = {"has_valid_certificate": True}
+
+
+@pytest.fixture
+def officers(own_unit):
+    return [OfficerFactory(unit=own_unit, name=f"甲{i}") for i in range(3)]
+
+
+def test_nominate_creates_candidate_and_history(individual_pin, officers, own_staff):
+    nomination = nominate(
+        campaign_rubric=individual_pin, officer=officers[0], actor=own_staff, answers=YES
+    )
+    assert nomination.status == NominationStatus.ACTIVE
+    candidate = Candidate.objects.get(campaign_rubric=individual_pin, officer=officers[0])
+    assert nomination.candidate == candidate
+    assert candidate.home_unit == officers[0].unit
+    assert candidate.is_active
+    assert nomination.history.count() == 1
+
+
+def test_quota_refused_with_reason(individual_pin, officers, own_staff, own_unit, campaign):
+    Participation.objects.filter(campaign=campaign, unit=own_unit).update(individual_quota=2)
+    nominate(campaign_rubric=individual_pin, officer=officers[0], actor=own_staff, answers=YES)
+    nominate(campaign_rubric=individual_pin, officer=officers[1], actor=own_staff, answers=YES)
+    with pytest.raises(ValidationError, match="推荐名额为 2 人，已推荐 2 人"):
+        nominate(campaign_rubric=individual_pin, officer=officers[2], actor=own_staff, answers=YES)
+    assert Nomination.objects.count() == 2
+
+
+def test_withdrawn_frees_a_place_and_renominating_reactivates(
+    individual_pin, officers, own_staff, own_unit, campaign
+):
+    Participation.objects.filter(campaign=campaign, unit=own_unit).update(individual_quota=1)
+    first = nominate(
+        campaign_rubric=individual_pin, officer=officers[0], actor=own_staff, answers=YES
+    )
+    withdraw_nomination(nomination=first, actor=own_staff)
+    assert not Candidate.objects.get(pk=first.candidate_id).is_active
+    nominate(campaign_rubric=individual_pin, officer=officers[1], actor=own_staff, answers=YES)
+    assert Nomination.objects.filter(status=NominationStatus.ACTIVE).count() == 1
+
+
+def test_ineligible_by_rubric_refused(individual_pin, officers, own_staff):
+    with pytest.raises(ValidationError, match="不符合推荐条件：未持有有效的行政执法证件"):
+        nominate(
+            campaign_rubric=individual_pin,
+            officer=officers[0],
+            actor=own_staff,
+            answers={"has_valid_certificate": False},
+        )
+    assert not Candidate.objects.filter(officer=officers[0]).exists()
+
+
+def test_no_certificate_refused(individual_pin, own_unit, own_staff):
+    officer = OfficerFactory(unit=own_unit, certificate_no="")
+    with pytest.raises(ValidationError, match="未登记行政执法证件号"):
+        nominate(campaign_rubric=individual_pin, officer=officer, actor=own_staff, answers=YES)
+
+
+def test_double_nomination_refused(individual_pin, officers, own_staff):
+    nominate(campaign_rubric=individual_pin, officer=officers[0], actor=own_staff, answers=YES)
+    with pytest.raises(ValidationError, match="请勿重复推荐"):
+        nominate(campaign_rubric=individual_pin, officer=officers[0], actor=own_staff, answers=YES)
+
+
+def test_after_deadline_refused(individual_pin, officers, own_staff, campaign):
+    close_phase(campaign)
+    with pytest.raises(ValidationError, match="已截止"):
+        nominate(campaign_rubric=individual_pin, officer=officers[0], actor=own_staff, answers=YES)
+
+
+def test_other_unit_and_reviewer_refused(individual_pin, officers, other_staff, reviewer):
+    with pytest.raises(Http404):
+        nominate(
+            campaign_rubric=individual_pin, officer=officers[0], actor=other_staff, answers=YES
+        )
+    with pytest.raises(PermissionDenied):
+        nominate(campaign_rubric=individual_pin, officer=officers[0], actor=reviewer, answers=YES)
+    assert not Nomination.objects.exists()
+
+
+def test_collective_rubric_refused(collective_pin, officers, own_staff):
+    with pytest.raises(ValidationError, match="只能按个人评分细则"):
+        nominate(campaign_rubric=collective_pin, officer=officers[0], actor=own_staff)
+
+
+def test_nomination_page_nominates_and_shows_refusal(
+    client_for, own_staff, individual_pin, officers, own_unit, campaign
+):
+    Participation.objects.filter(campaign=campaign, unit=own_unit).update(individual_quota=1)
+    client = client_for(own_staff)
+    url = reverse("submissions:nominations", args=[individual_pin.pk])
+    response = client.post(url, {"officer": officers[0].pk, "q_has_valid_certificate": "on"})
+    assert response.status_code == 302
+    assert Nomination.objects.filter(officer=officers[0]).exists()
+    response = client.post(url, {"officer": officers[1].pk, "q_has_valid_certificate": "on"})
+    assert response.status_code == 200
+    assert "名额已满" in response.content.decode()
+    assert not Nomination.objects.filter(officer=officers[1]).exists()
+
+
+def test_nominated_officer_gets_an_individual_self_assessment(
+    client_for, individual_pin, officers, own_staff, reviewer, other_staff
+):
+    nomination = nominate(
+        campaign_rubric=individual_pin, officer=officers[0], actor=own_staff, answers=YES
+    )
+    url = reverse("submissions:self_assessment", args=[nomination.candidate_id])
+    client = client_for(own_staff)
+    page = client.get(url).content.decode()
+    assert "事迹评审" in page
+    assert 'name="i-story_pts-story"' in page
+    response = client.post(
+        url, {"action": "save", "i-story_pts-version": "0", "i-story_pts-story": "7.5"}
+    )
+    assert response.status_code == 302
+    from submissions.models import Claim
+
+    claim = Claim.objects.get(candidate_id=nomination.candidate_id)
+    assert claim.values == {"story": "7.5"}
+    assert claim.owner_unit == officers[0].unit
+    assert client_for(other_staff).get(url).status_code == 404
