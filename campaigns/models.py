@@ -38,9 +38,7 @@ class OrgUnit(models.Model):
         verbose_name_plural = "组织单位"
         ordering = ["sort_order", "code"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(parent=F("pk")), name="orgunit_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="orgunit_not_own_parent"),
         ]
 
     def __str__(self) -> str:
@@ -246,7 +244,10 @@ class WorkingGroup(models.Model):
         related_name="working_groups",
     )
     kind = models.CharField(
-        "类别", max_length=20, choices=WorkingGroupKind.choices, default=WorkingGroupKind.WORKING_GROUP
+        "类别",
+        max_length=20,
+        choices=WorkingGroupKind.choices,
+        default=WorkingGroupKind.WORKING_GROUP,
     )
     name = models.CharField("名称", max_length=100)
     duties = models.TextField("职责")
@@ -290,7 +291,9 @@ class TaskPlanEntry(models.Model):
     )
     seq = models.PositiveSmallIntegerField("序号")
     indicator = models.CharField("指标或任务", max_length=100)
-    points_label = models.CharField("指标分值", max_length=20, blank=True, help_text="如“30 分”“附加项”")
+    points_label = models.CharField(
+        "指标分值", max_length=20, blank=True, help_text="如“30 分”“附加项”"
+    )
     content = models.TextField("具体内容")
     lead_department = models.CharField("牵头科室（人员）", max_length=100, blank=True)
     supporting_departments = models.CharField("配合单位", max_length=200, blank=True)

@@ -17,7 +17,9 @@ class JobStatus(models.TextChoices):
 
 
 class Job(models.Model):
-    kind = models.CharField("任务类型", max_length=40, help_text="如 export_ranking、import_officers")
+    kind = models.CharField(
+        "任务类型", max_length=40, help_text="如 export_ranking、import_officers"
+    )
     campaign = models.ForeignKey(
         "campaigns.Campaign",
         verbose_name="练兵活动",

@@ -17,8 +17,9 @@ The contract of a kind's function:
   message and goes to the log.
 
 `run_job` is safe to call twice: a finished (done or failed) job is left alone, and a job
-left "running" by a killed worker is run again into the same file name, so one job never
-has two results.
+left "running" by a killed worker is run again into the same final file name (its unfinished
+file is removed), so one job never has two results. Should two runs of one job overlap (a
+duplicate delivery), the first to finish records the outcome and the other changes nothing.
 """
 
 from __future__ import annotations
@@ -183,8 +184,6 @@ def run_job(*, job: Job) -> Job:
     """Run a queued job to the end: done with its file, or failed with a reason."""
     if not _claim(job):
         return job  # done or failed already: never redone
-    # A fresh start: nothing a killed run left behind may end up in this run's result.
-    shutil.rmtree(exports_root() / "jobs" / str(job.pk), ignore_errors=True)
     kind = get_job_kind(job.kind)
     try:
         if kind is None:
@@ -199,6 +198,7 @@ def run_job(*, job: Job) -> Job:
             final = job_dir(job) / name
             os.replace(output.file, final)  # atomic on one file system
             stored = str(final.relative_to(exports_root()))
+            _remove_partials(job)  # what a killed earlier run left behind
     except JobError as exc:
         return _fail(job, str(exc))
     except Exception:
@@ -224,10 +224,14 @@ def _finish(job: Job, **values: Any) -> None:
     job.refresh_from_db()
 
 
-def _fail(job: Job, reason: str) -> Job:
-    _finish(job, status=JobStatus.FAILED, message=reason[:300])
+def _remove_partials(job: Job) -> None:
     for leftover in job_dir(job).glob("*.partial"):
         leftover.unlink(missing_ok=True)
+
+
+def _fail(job: Job, reason: str) -> Job:
+    _finish(job, status=JobStatus.FAILED, message=reason[:300])
+    _remove_partials(job)
     return job
 
 

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF012 -- Django reads Meta.ordering/constraints/indexes as plain class lists.
+
 """Self-assessment claims (自评申报), their evidence links, nominations and monthly reports.
 
 A claim is what a unit says about one scoring item of one candidate: the values of the facts
@@ -200,6 +200,13 @@ class Nomination(models.Model):
         "状态", max_length=20, choices=NominationStatus.choices, default=NominationStatus.ACTIVE
     )
     eligibility_values = models.JSONField("资格确认", default=dict, blank=True)
+    evidence = models.ManyToManyField(
+        "evidence.EvidenceFile",
+        verbose_name="证明材料",
+        blank=True,
+        related_name="nominations",
+        help_text="如廉洁执法证明（seed 003）。",
+    )
     nominated_at = models.DateTimeField("推荐时间", default=timezone.now)
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -277,6 +284,13 @@ class MonthlyReport(models.Model):
     kind = models.CharField("报送类型", max_length=20, choices=ReportKind.choices)
     period = models.DateField("所属月份", help_text="该月第一天。")
     content = models.TextField("内容", blank=True)
+    evidence = models.ManyToManyField(
+        "evidence.EvidenceFile",
+        verbose_name="附件",
+        blank=True,
+        related_name="monthly_reports",
+        help_text="只增不减：更正报送时可追加附件，已附的文件保留。",
+    )
     submitted_at = models.DateTimeField("报送时间", default=timezone.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -133,6 +133,7 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)  # per file
 EVIDENCE_VIDEO_MAX_BYTES = env_int("EVIDENCE_VIDEO_MAX_BYTES", 500 * 1024 * 1024)  # per MP4
 EVIDENCE_UNIT_QUOTA_BYTES = env_int("EVIDENCE_UNIT_QUOTA_BYTES", 2 * 1024 * 1024 * 1024)  # per unit
 EXPORTS_ROOT = env_path("EXPORTS_ROOT", VAR_DIR / "exports")
+JOBS_FILE_RETENTION_HOURS = env_int("JOBS_FILE_RETENTION_HOURS", 72)
 # Uploaded evidence is never served from MEDIA_URL: downloads go through permission-checked views.
 MEDIA_URL = "/media-not-served/"
 STORAGES = {
@@ -168,6 +169,16 @@ CELERY_BEAT_SCHEDULE = {
     "evaluate-pending-changes": {
         "task": "scoring.tasks.task_evaluate_pending",
         "schedule": crontab(minute="*/10"),
+    },
+    # Generated spreadsheets are kept for JOBS_FILE_RETENTION_HOURS, then deleted.
+    "purge-job-files-hourly": {
+        "task": "jobs.tasks.task_purge_job_files",
+        "schedule": crontab(minute=15),
+    },
+    # Office hours, once a day: units late with a monthly report get a reminder mail.
+    "remind-late-reports-daily": {
+        "task": "submissions.tasks.task_remind_late_reports",
+        "schedule": crontab(hour=9, minute=0),
     },
 }
 

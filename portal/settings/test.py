@@ -12,7 +12,10 @@ EVIDENCE_ROOT = Path(tempfile.mkdtemp(prefix="dalianbing-test-evidence-"))
 EXPORTS_ROOT = Path(tempfile.mkdtemp(prefix="dalianbing-test-exports-"))
 # An existing (empty) static root, so WhiteNoise has nothing to warn about.
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="dalianbing-test-static-"))
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # Tests run tasks eagerly; the worker tests (tests/test_celery_worker.py) start a real worker
 # process and switch eager off for themselves.
 CELERY_TASK_ALWAYS_EAGER = True

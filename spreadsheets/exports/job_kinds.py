@@ -30,7 +30,14 @@ def run_ranking(job: Job, report_progress: ReportProgress) -> JobOutput:
     return JobOutput(
         file=path,
         name=download_name(campaign.title, "排名表"),
-        result={"rows": summary.rows, "excluded": summary.excluded, "sheets": summary.sheets},
+        result={
+            "rows": summary.rows,
+            "excluded": summary.excluded,
+            "sheets": summary.sheets,
+            "summary": (
+                f"共 {summary.rows} 个参评对象，其中否决或不符合条件 {summary.excluded} 个。"
+            ),
+        },
     )
 
 
@@ -47,7 +54,9 @@ def run_score_sheet(job: Job, report_progress: ReportProgress) -> JobOutput:
     path = scratch_path(job, ".xlsx")
     lines = write_score_sheet(candidate=candidate, target=path)
     return JobOutput(
-        file=path, name=download_name(str(candidate), "评分表"), result={"lines": lines}
+        file=path,
+        name=download_name(str(candidate), "评分表"),
+        result={"lines": lines, "summary": f"评分表共 {lines} 行。"},
     )
 
 
@@ -56,7 +65,9 @@ def run_recommendation(job: Job, report_progress: ReportProgress) -> JobOutput:
     path = scratch_path(job, ".xlsx")
     listed = write_recommendation(campaign=campaign, target=path)
     return JobOutput(
-        file=path, name=download_name(campaign.title, "推荐名单"), result={"listed": listed}
+        file=path,
+        name=download_name(campaign.title, "推荐名单"),
+        result={"listed": listed, "summary": f"推荐名单共 {listed} 人（个）。"},
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from accounts.access import check_officer
 from campaigns.enums import PhaseKind
 from campaigns.models import Officer, Participation
 from campaigns.phases import is_open
+from evidence.models import EvidenceFile
 from scoring.engine import evaluate
 from scoring.engine.parse import names_used
 from scoring.enums import RubricSubject
@@ -28,24 +29,37 @@ if TYPE_CHECKING:
     from scoring.engine.facts import FactSpec
 
 
-def eligibility_questions(campaign_rubric: CampaignRubric) -> list[tuple[str, FactSpec]]:
-    """The yes/no facts the rubric's eligibility conditions read: the unit confirms them."""
-    rubric = rubric_of(campaign_rubric.version)
+def _bool_names(expressions: list[Any]) -> set[str]:
     names: set[str] = set()
-    for entry in rubric.eligibility:
-        names |= names_used(entry.require)
+    for expression in expressions:
+        names |= names_used(expression)
+    return names
+
+
+def eligibility_questions(campaign_rubric: CampaignRubric) -> list[tuple[str, FactSpec]]:
+    """The yes/no facts the rubric's eligibility conditions and vetoes read: the unit confirms
+    them when nominating (e.g. seed 003: certificate held, basic conditions confirmed,
+    integrity certificate attached)."""
+    rubric = rubric_of(campaign_rubric.version)
+    names = _bool_names([e.require for e in rubric.eligibility] + [v.when for v in rubric.vetoes])
     return [
         (key, spec) for key, spec in rubric.facts.items() if key in names and spec.type == "bool"
     ]
 
 
+def needs_attachment(spec: FactSpec) -> bool:
+    """A confirmation that a document is attached (label “已附…”, seed 003's 廉洁执法证明)
+    must come with a file."""
+    return "附" in spec.label
+
+
 def eligibility_refusals(
     campaign_rubric: CampaignRubric, officer: Officer, answers: Mapping[str, Any]
 ) -> list[str]:
-    """The rubric's eligibility reasons the officer fails, evaluated by the engine on the
-    officer's recorded facts plus the unit's answers."""
+    """The rubric's eligibility and veto reasons that the officer meets, evaluated by the
+    engine on the officer's recorded facts plus the unit's answers."""
     rubric = rubric_of(campaign_rubric.version)
-    if not rubric.eligibility:
+    if not rubric.eligibility and not rubric.vetoes:
         return []
     campaign = campaign_rubric.campaign
     facts = {
@@ -53,7 +67,8 @@ def eligibility_refusals(
         **facts_of(campaign=campaign, subject=officer),
         **{key: bool(value) for key, value in answers.items()},
     }
-    return list(evaluate(rubric, {"officer": facts}).candidates["officer"].ineligible)
+    result = evaluate(rubric, {"officer": facts}).candidates["officer"]
+    return [*result.ineligible, *result.vetoes]
 
 
 @transaction.atomic
@@ -63,12 +78,14 @@ def nominate(
     officer: Officer,
     actor: User,
     answers: Mapping[str, Any] | None = None,
+    files: Iterable[EvidenceFile] = (),
 ) -> Nomination:
     """Nominate `officer` (of the actor's unit) and enter them as a scoring candidate.
 
     Refused with the reason: another unit's officer (404), a read-only role (403), a rubric
     that is not individual, the phase closed, a unit outside the campaign, the quota full, no
-    enforcement certificate, or an eligibility condition of the rubric not met."""
+    enforcement certificate, an eligibility condition or veto of the rubric met by the unit's
+    answers and the officer's facts, or a confirmed attachment (“已附…”) without a file."""
     check_officer(actor, officer, write=True)
     campaign = campaign_rubric.campaign
     if campaign_rubric.version.subject != RubricSubject.INDIVIDUAL:
@@ -101,6 +118,19 @@ def nominate(
     refusals = eligibility_refusals(campaign_rubric, officer, answers)
     if refusals:
         raise ValidationError([f"不符合推荐条件：{reason}" for reason in refusals])
+    files = list(files)
+    for file in files:
+        if file.owner_unit_id != officer.unit_id or file.is_withdrawn:
+            raise ValidationError(
+                f"文件“{file.original_name}”不属于本单位或已撤回，不能作为证明材料。"
+            )
+    missing = [
+        spec.label
+        for key, spec in eligibility_questions(campaign_rubric)
+        if answers.get(key) and needs_attachment(spec)
+    ]
+    if missing and not files:
+        raise ValidationError([f"请上传证明材料：{label}" for label in missing])
     candidate = register_candidate(campaign_rubric=campaign_rubric, officer=officer, actor=None)
     nomination = existing or Nomination(
         campaign_rubric=campaign_rubric, unit_id=officer.unit_id, officer=officer
@@ -111,6 +141,8 @@ def nominate(
     nomination.nominated_by = actor
     nomination._history_user = actor  # type: ignore[attr-defined]
     nomination.save()
+    if files:
+        nomination.evidence.add(*files)
     return nomination
 
 

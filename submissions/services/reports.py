@@ -5,6 +5,7 @@ and the reminder to late units."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from accounts.enums import Role
 from accounts.models import User
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, OrgUnit, Participation
+from evidence.models import EvidenceFile
 from submissions.enums import ReportKind
 from submissions.models import MonthlyReport, ReportSchedule
 
@@ -59,9 +61,17 @@ def latest_due_period(kind: str, today: dt.date, due_day: int) -> dt.date:
 
 @transaction.atomic
 def submit_report(
-    *, campaign: Campaign, unit: OrgUnit, kind: str, period: dt.date, content: str, actor: User
+    *,
+    campaign: Campaign,
+    unit: OrgUnit,
+    kind: str,
+    period: dt.date,
+    content: str,
+    actor: User,
+    files: Iterable[EvidenceFile] = (),
 ) -> MonthlyReport:
-    """Submit (or correct) a unit's monthly report; the history keeps every version."""
+    """Submit (or correct) a unit's monthly report; the history keeps every version. `files`
+    (the unit's own evidence files) are added to the report's attachments, never removed."""
     check_unit(actor, unit, write=True)
     if campaign.status != CampaignStatus.ACTIVE:
         raise ValidationError("活动未在进行中，不能报送。")
@@ -82,8 +92,14 @@ def submit_report(
     report.content = content.strip()
     report.submitted_at = timezone.now()
     report.submitted_by = actor
+    files = list(files)
+    for file in files:
+        if file.owner_unit_id != unit.pk or file.is_withdrawn:
+            raise ValidationError(f"文件“{file.original_name}”不属于本单位或已撤回，不能作为附件。")
     report._history_user = actor  # type: ignore[attr-defined]
     report.save()
+    if files:
+        report.evidence.add(*files)
     return report
 
 

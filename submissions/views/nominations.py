@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import get_officer_for_user, is_scoped_to_unit
 from campaigns.models import Participation
+from evidence.access import evidence_visible_to
 from scoring.access import get_campaign_rubric_for_user
 from submissions.enums import NominationStatus
 from submissions.models import Nomination
@@ -59,9 +60,17 @@ def nominations(request: HttpRequest, pk: int) -> HttpResponse:
     form = NominationForm(request.POST or None, officers=officers, questions=questions)
     if request.method == "POST" and form.is_valid():
         officer = get_officer_for_user(request.user, form.cleaned_data["officer"], write=True)
+        ids = [int(v) for v in request.POST.getlist("nomination_files") if v.isdigit()]
+        files = list(evidence_visible_to(request.user).filter(pk__in=ids))
         try:
+            if len(files) != len(set(ids)):
+                raise ValidationError(_("有文件不存在或无权使用。"))
             nominate(
-                campaign_rubric=pin, officer=officer, actor=request.user, answers=form.answers()
+                campaign_rubric=pin,
+                officer=officer,
+                actor=request.user,
+                answers=form.answers(),
+                files=files,
             )
         except ValidationError as exc:
             for message in exc.messages:

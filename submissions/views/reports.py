@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import get_campaign_for_user, is_scoped_to_unit, reads_everything
+from evidence.access import evidence_visible_to
 from submissions.enums import ReportKind
 from submissions.models import MonthlyReport
 from submissions.services.reports import due_days, late_reports, submit_report
@@ -42,7 +43,11 @@ def unit_reports(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={"period": timezone.localdate().replace(day=1)}
     )
     if request.method == "POST" and form.is_valid():
+        ids = [int(v) for v in request.POST.getlist("report_files") if v.isdigit()]
+        files = list(evidence_visible_to(request.user).filter(pk__in=ids))
         try:
+            if len(files) != len(set(ids)):
+                raise ValidationError(_("有文件不存在或无权使用。"))
             submit_report(
                 campaign=campaign,
                 unit=unit,
@@ -50,6 +55,7 @@ def unit_reports(request: HttpRequest, pk: int) -> HttpResponse:
                 period=form.cleaned_data["period"],
                 content=form.cleaned_data["content"],
                 actor=request.user,
+                files=files,
             )
         except ValidationError as exc:
             for message in exc.messages:
@@ -57,8 +63,10 @@ def unit_reports(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已报送。"))
             return redirect("submissions:unit_reports", pk=campaign.pk)
-    reports = MonthlyReport.objects.filter(campaign=campaign, unit=unit).select_related(
-        "submitted_by"
+    reports = (
+        MonthlyReport.objects.filter(campaign=campaign, unit=unit)
+        .select_related("submitted_by")
+        .prefetch_related("evidence")
     )
     return render(
         request,

@@ -28,7 +28,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API allows one instance per thread at a time, so
+# a session-long browser would break any other browser test module that starts its own. A
+# launch costs about half a second per module.
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk")

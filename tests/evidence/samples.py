@@ -6,6 +6,7 @@ Shared by the evidence and claims tests: `sample_upload("pdf")` gives an upload 
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zipfile
@@ -119,8 +120,10 @@ def docx_bytes(text: str = "佐证材料") -> bytes:
     return out.getvalue()
 
 
+@functools.cache
 def xlsx_bytes(value: str = "佐证材料") -> bytes:
-    """A real workbook written by openpyxl."""
+    """A real workbook written by openpyxl; cached, because openpyxl stamps the current time
+    into the file and tests compare the bytes of two calls."""
     from openpyxl import Workbook
 
     workbook = Workbook()

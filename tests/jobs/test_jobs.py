@@ -261,6 +261,10 @@ def test_admin_exports_the_ranking_through_a_job(
         "export_ranking", "done", campaign_admin, campaign,
     )  # fmt: skip
     assert job.result["rows"] == 5
+    assert (
+        "共 5 个参评对象，其中否决或不符合条件 2 个。"
+        in client.get(f"/jobs/{job.pk}/").content.decode()
+    )
     assert job.output_name == f"{campaign.title}-排名表.xlsx"
     data = b"".join(client.get(reverse("jobs:download", args=[job.pk])).streaming_content)
     ws = load_workbook(io.BytesIO(data))["测试集体评选细则"]

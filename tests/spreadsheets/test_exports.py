@@ -322,13 +322,13 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
 
 
-def _soffice(tmp_path: Path, source: Path, target: str) -> Path:
+def _soffice(tmp_path: Path, target: str, *sources: Path) -> Path:
     out = tmp_path / "lo"
     out.mkdir(exist_ok=True)
     profile = (tmp_path / "lo-profile").as_uri()
     subprocess.run(
         [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target,
-         "--outdir", str(out), str(source)],
+         "--outdir", str(out), *map(str, sources)],
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
     return out
@@ -344,12 +344,12 @@ def test_libreoffice_converts_every_export(campaign, pins, tmp_path):
     write_ranking(campaign=campaign, target=files["ranking"])
     write_recommendation(campaign=campaign, target=files["rec"])
     write_score_sheet(candidate=_candidate(pins[0], "甲分局"), target=files["sheet"])
+    out = _soffice(tmp_path, "pdf", *files.values())
     for path in files.values():
-        out = _soffice(tmp_path, path, "pdf")
         pdf = out / f"{path.stem}.pdf"
         assert pdf.stat().st_size > 1000
         assert pdf.read_bytes().startswith(b"%PDF")
-    out = _soffice(tmp_path, files["ranking"], CSV_FILTER)
+    out = _soffice(tmp_path, CSV_FILTER, *files.values())
     with (out / f"ranking-{COLLECTIVE_SHEET}.csv").open(encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[2][:2] == ["参评单位", "执法装备（4分）"]
@@ -359,6 +359,16 @@ def test_libreoffice_converts_every_export(campaign, pins, tmp_path):
     with (out / f"ranking-{EXCLUDED_SHEET}.csv").open(encoding="utf-8") as handle:
         excluded = list(csv.reader(handle))
     assert [row[1] for row in excluded[3:]] == ["丙分局", "丁分局"]
+    with (out / f"rec-{COLLECTIVE_SHEET}推荐名单.csv").open(encoding="utf-8") as handle:
+        listed = list(csv.reader(handle))
+    assert [row[:4] for row in listed[3:6]] == [
+        ["1", "1", "甲分局", "8.5"],
+        ["2", "2", "乙分局", "7"],
+        ["3", "2", EVIL, "7"],
+    ]
+    with (out / "sheet-评分表.csv").open(encoding="utf-8") as handle:
+        sheet = {row[0]: row for row in csv.reader(handle)}
+    assert sheet["equip_pts"][2:5] == ["3", "", "3"]  # maximum, no claim, verified
 
 
 # --- recommended flag: the lean read selects what the shortlist service selects -----------------

@@ -1,5 +1,5 @@
-"""Three personas on every submissions URL: the owner unit's staff, a reviewer, another unit's
-staff — and for each refusal, nothing changed."""
+"""Three personas (the owner unit's staff, a reviewer, another unit's staff) and leadership on
+every submissions URL — and for each refusal, nothing changed."""
 
 from __future__ import annotations
 
@@ -60,26 +60,30 @@ def _urls(own_candidate, claim, individual_pin, campaign):
             {"action": "accept", "version": claim.version},
         ),
         "nominations": ("get", reverse("submissions:nominations", args=[individual_pin.pk]), {}),
+        "reports": ("get", reverse("submissions:unit_reports", args=[campaign.pk]), {}),
+        "late_reports": ("get", reverse("submissions:late_reports", args=[campaign.pk]), {}),
     }
 
 
 EXPECTED = {
-    #               own_staff  reviewer  other_staff
-    "overview": (200, 200, 200),
-    "form": (200, 200, 404),
-    "form_post": (302, 403, 404),
-    "preview": (200, 200, 404),
-    "queue": (403, 200, 403),
-    "bulk": (403, 302, 403),
-    "review": (403, 200, 404),
-    "review_post": (403, 302, 404),
-    "nominations": (200, 403, 200),
+    # own_staff, reviewer, other_staff, and leadership (reads everything, changes nothing)
+    "overview": (200, 200, 200, 200),
+    "form": (200, 200, 404, 200),
+    "form_post": (302, 403, 404, 403),
+    "preview": (200, 200, 404, 200),
+    "queue": (403, 200, 403, 403),
+    "bulk": (403, 302, 403, 403),
+    "review": (403, 200, 404, 403),
+    "review_post": (403, 302, 404, 403),
+    "nominations": (200, 403, 200, 403),
+    "reports": (200, 403, 200, 403),
+    "late_reports": (403, 200, 403, 200),
 }
-PERSONAS = ["own_staff", "reviewer", "other_staff"]
+PERSONAS = ["own_staff", "reviewer", "other_staff", "leader"]
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
-@pytest.mark.parametrize("persona_index", range(3), ids=PERSONAS)
+@pytest.mark.parametrize("persona_index", range(4), ids=PERSONAS)
 def test_every_url_for_three_personas(
     name,
     persona_index,

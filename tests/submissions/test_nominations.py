@@ -140,3 +140,70 @@ def test_nominated_officer_gets_an_individual_self_assessment(
     assert claim.values == {"story": "7.5"}
     assert claim.owner_unit == officers[0].unit
     assert client_for(other_staff).get(url).status_code == 404
+
+
+S003_LIKE = """\
+id: sub-s003-like
+title: 廉洁证明测试细则
+subject: individual
+source: test.txt
+max: 10
+facts:
+  has_valid_certificate: {type: bool, label: 持有有效执法证}
+  integrity_certificate_attached: {type: bool, label: 已附廉洁执法证明}
+  story: {type: score, label: 事迹评分}
+vetoes:
+  - {when: "not integrity_certificate_attached", reason: 未附廉洁执法证明，直接移出候选名单}
+eligibility:
+  - {require: "has_valid_certificate", reason: 未持有有效执法证}
+indicators:
+  - id: story_ind
+    title: 事迹
+    max: 10
+    items:
+      - id: story_pts
+        title: 事迹评审
+        max: 10
+        cite: {seed: test.txt, quote: 评审小组评分}
+        rule: {type: manual, fact: story, min: 0, max: 10}
+"""
+
+
+@pytest.fixture
+def s003_pin(campaign, campaign_admin, self_assessment_phase):
+    from scoring.services import load_rubric_version, pin_rubric
+
+    version = load_rubric_version(path_or_text=S003_LIKE)
+    return pin_rubric(campaign=campaign, version=version, actor=campaign_admin)
+
+
+def test_integrity_certificate_required_and_attached(
+    s003_pin, officers, own_staff, own_unit, settings, tmp_path
+):
+    from evidence.services import store_upload
+    from tests.evidence.samples import sample_upload
+
+    settings.EVIDENCE_ROOT = tmp_path
+    with pytest.raises(ValidationError, match="未附廉洁执法证明"):
+        nominate(
+            campaign_rubric=s003_pin,
+            officer=officers[0],
+            actor=own_staff,
+            answers={"has_valid_certificate": True},
+        )
+    with pytest.raises(ValidationError, match="请上传证明材料：已附廉洁执法证明"):
+        nominate(
+            campaign_rubric=s003_pin,
+            officer=officers[0],
+            actor=own_staff,
+            answers={"has_valid_certificate": True, "integrity_certificate_attached": True},
+        )
+    certificate = store_upload(unit=own_unit, upload=sample_upload("pdf"), actor=own_staff)
+    nomination = nominate(
+        campaign_rubric=s003_pin,
+        officer=officers[0],
+        actor=own_staff,
+        answers={"has_valid_certificate": True, "integrity_certificate_attached": True},
+        files=[certificate],
+    )
+    assert list(nomination.evidence.all()) == [certificate]

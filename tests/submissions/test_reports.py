@@ -121,3 +121,42 @@ def test_report_pages(client_for, campaign, own_staff, reviewer):
     late_url = reverse("submissions:late_reports", args=[campaign.pk])
     assert client.get(late_url).status_code == 403
     assert client_for(reviewer).get(late_url).status_code == 200
+
+
+def test_report_attachments_only_own_files_and_only_added(
+    settings, tmp_path, campaign, own_unit, own_staff, other_unit, other_staff
+):
+    from evidence.services import store_upload
+    from tests.evidence.samples import sample_upload
+
+    settings.EVIDENCE_ROOT = tmp_path
+    own = store_upload(unit=own_unit, upload=sample_upload("pdf"), actor=own_staff)
+    foreign = store_upload(unit=other_unit, upload=sample_upload("png"), actor=other_staff)
+    report = submit_report(
+        campaign=campaign,
+        unit=own_unit,
+        kind=STATS,
+        period=dt.date(2024, 3, 1),
+        content="统计",
+        actor=own_staff,
+        files=[own],
+    )
+    submit_report(
+        campaign=campaign,
+        unit=own_unit,
+        kind=STATS,
+        period=dt.date(2024, 3, 1),
+        content="统计（更正）",
+        actor=own_staff,
+    )
+    assert list(report.evidence.all()) == [own]
+    with pytest.raises(ValidationError, match="不属于本单位"):
+        submit_report(
+            campaign=campaign,
+            unit=own_unit,
+            kind=STATS,
+            period=dt.date(2024, 3, 1),
+            content="统计",
+            actor=own_staff,
+            files=[foreign],
+        )
