@@ -388,14 +388,6 @@ def announce_seed(
     return seed
 
 
-def _in_force_draws(*, before: Draw | None) -> QuerySet[Draw]:
-    """Draws whose results were taken at the time of `before` (all campaigns): earlier draws not
-    replaced by then. For a new draw (`before` None): every draw not replaced."""
-    if before is None or before.pk is None:
-        return Draw.objects.filter(replaced_by__isnull=True)
-    return Draw.objects.filter(pk__lt=before.pk).exclude(replaced_by__pk__lte=before.pk)
-
-
 def _candidate_subject(candidate: Candidate) -> tuple[int | None, int | None]:
     return candidate.unit_id, candidate.officer_id
 
@@ -410,7 +402,12 @@ def _case_facts(
         decision_date__gte=campaign.window_start, decision_date__lte=campaign.window_end
     )
     if officer_id is not None:
-        qs = qs.filter(handlers__officer_id=officer_id).distinct()
+        # The officer's files by the (officer, role) index first: left to itself, SQLite
+        # walks the (type, date) index over every general-penalty file in the window.
+        mine = set(
+            CaseHandler.objects.filter(officer_id=officer_id).values_list("case_file_id", flat=True)
+        )
+        qs = qs.filter(pk__in=sorted(mine))
     else:
         qs = qs.filter(unit_id=unit_id)
     if slot == SlotKind.GENERAL:
@@ -446,17 +443,24 @@ def pool_rule(
 ) -> eligibility.PoolRule:
     """The rule for a candidate's slot. `among` (the candidate's own files) narrows the read
     of earlier draws' files to those that matter; None reads them all."""
-    in_force = _in_force_draws(before=before)
-    if before is not None and before.replaces_id is not None:
-        in_force = in_force.exclude(pk=before.replaces_id)
-    taken = SampledFile.objects.filter(draw__in=in_force)
+    # Files of the draws in force at the time of `before`: earlier draws (all campaigns) not
+    # replaced by then; for a new draw, every draw not replaced. One query, driven from the
+    # small `among` side (the case_file index, then each file's draw).
+    taken = SampledFile.objects.all()
     if among is not None:
         taken = taken.filter(case_file_id__in=list(among))
-    sampled_before = frozenset(taken.values_list("case_file_id", flat=True))
+    if before is None or before.pk is None:
+        taken = taken.filter(draw__replaced_by__isnull=True)
+    else:
+        taken = taken.filter(draw__pk__lt=before.pk).exclude(draw__replaced_by__pk__lte=before.pk)
+    if before is not None and before.replaces_id is not None:
+        taken = taken.exclude(draw_id=before.replaces_id)
+    rows = list(taken.values_list("case_file_id", "draw__campaign_id", "draw__candidate_id"))
+    sampled_before = frozenset(case_id for case_id, _c, _k in rows)
     serving_others = frozenset(
-        taken.filter(draw__campaign=campaign)
-        .exclude(draw__candidate=candidate)
-        .values_list("case_file_id", flat=True)
+        case_id
+        for case_id, campaign_id, candidate_id in rows
+        if campaign_id == campaign.pk and candidate_id != candidate.pk
     )
     unit_id, officer_id = _candidate_subject(candidate)
     return eligibility.PoolRule(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import time
 import unicodedata
 from typing import TYPE_CHECKING
@@ -119,46 +118,49 @@ def _store_spool(*, unit: OrgUnit, spool: Spool, display_name: str, actor: User)
     if spool.size > limit:
         raise ValidationError(too_large_message(limit), code="too_large")
 
+    spool.finish()
     stored_name = new_stored_name(EXTENSIONS[kind][0])
-    with transaction.atomic():
-        # A no-op write, first in the transaction, to take the lock before reading:
-        # - PostgreSQL: it locks the unit's row, so two uploads of one unit run one after the
-        #   other and cannot both squeeze under the quota;
-        # - SQLite: a transaction that reads first and writes later fails with "database is
-        #   locked" when another writer got in between (the upgrade does not wait); writing
-        #   first makes it wait for the write lock (busy timeout) instead. The benchmark's 40
-        #   concurrent uploads lost one to this before. `select_for_update` does neither on
-        #   SQLite.
-        OrgUnit.objects.filter(pk=unit.pk).update(sort_order=F("sort_order"))
-        if unit_bytes_used(unit) + spool.size > settings.EVIDENCE_UNIT_QUOTA_BYTES:
-            raise ValidationError(QUOTA, code="quota")
-        original = (
-            EvidenceFile.objects.filter(
-                owner_unit=unit, sha256=spool.sha256, withdrawn_at__isnull=True
+    target = None
+    try:
+        with transaction.atomic():
+            # A no-op write, first in the transaction, to take the lock before reading:
+            # - PostgreSQL: it locks the unit's row, so two uploads of one unit run one after the
+            #   other and cannot both squeeze under the quota;
+            # - SQLite: a transaction that reads first and writes later fails with "database is
+            #   locked" when another writer got in between (the upgrade does not wait); writing
+            #   first makes it wait for the write lock (busy timeout) instead. The benchmark's 40
+            #   concurrent uploads lost one to this before. `select_for_update` does neither on
+            #   SQLite.
+            OrgUnit.objects.filter(pk=unit.pk).update(sort_order=F("sort_order"))
+            if unit_bytes_used(unit) + spool.size > settings.EVIDENCE_UNIT_QUOTA_BYTES:
+                raise ValidationError(QUOTA, code="quota")
+            original = (
+                EvidenceFile.objects.filter(
+                    owner_unit=unit, sha256=spool.sha256, withdrawn_at__isnull=True
+                )
+                .order_by("uploaded_at", "pk")
+                .first()
             )
-            .order_by("uploaded_at", "pk")
-            .first()
-        )
-        evidence = EvidenceFile(
-            owner_unit=unit,
-            original_name=sanitize_display_name(display_name, kind),
-            stored_name=stored_name,
-            kind=kind,
-            content_type=CONTENT_TYPES[kind],
-            size=spool.size,
-            sha256=spool.sha256,
-            duplicate_of=original,
-            uploaded_by=actor,
-            uploaded_at=timezone.now(),
-        )
-        evidence._history_user = actor
-        target = spool.move_to(stored_name)
-        try:
+            evidence = EvidenceFile(
+                owner_unit=unit,
+                original_name=sanitize_display_name(display_name, kind),
+                stored_name=stored_name,
+                kind=kind,
+                content_type=CONTENT_TYPES[kind],
+                size=spool.size,
+                sha256=spool.sha256,
+                duplicate_of=original,
+                uploaded_by=actor,
+                uploaded_at=timezone.now(),
+            )
+            evidence._history_user = actor
+            target = spool.move_to(stored_name)
             evidence.save()
-        except BaseException:
+    except BaseException:
+        # Refused, or the row could not be written or committed: no file without its row.
+        if target is not None:
             target.unlink(missing_ok=True)
-            raise
-    os.chmod(target, 0o640)
+        raise
     logger.info(
         "evidence %s stored for unit %s by %s (%s, %d bytes)",
         evidence.pk,

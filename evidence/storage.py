@@ -103,9 +103,10 @@ class Spool:
             self.path.unlink(missing_ok=True)
             self.path = None
 
-    def move_to(self, stored_name: str) -> Path:
-        """Rename the spool into place, its bytes flushed to disk first: the row that points
-        at it is committed next, and must never outlive its content after a power cut."""
+    def finish(self) -> None:
+        """Flush the bytes to disk (before any database lock is taken: fsync of a big video
+        takes seconds). The row that will point at the file must never outlive its content
+        after a power cut."""
         assert self.path is not None
         if not self._file.closed:
             self._file.flush()
@@ -114,10 +115,21 @@ class Spool:
         else:
             with self.path.open("rb") as done:
                 os.fsync(done.fileno())
+        os.chmod(self.path, 0o640)
+
+    def move_to(self, stored_name: str) -> Path:
+        """Rename the finished spool into place (one file system: no copy) and make the new
+        directory entry durable."""
+        assert self.path is not None
         target = path_for(stored_name)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(self.path, target)
         self.path = None
+        directory = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
         return target
 
 

@@ -1,4 +1,3 @@
-
 """Self-assessment claims (自评申报), their evidence links, nominations and monthly reports.
 
 A claim is what a unit says about one scoring item of one candidate: the values of the facts

@@ -33,8 +33,6 @@ from submissions.selectors import CandidateForm, candidate_form, claimed_values,
 from submissions.services import ClaimConflict
 from submissions.services.errors import DOUBLE_SUBMIT_MESSAGE
 
-PARTIAL_HEADER = "fetch"
-
 
 @dataclass
 class Row:

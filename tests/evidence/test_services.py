@@ -419,3 +419,15 @@ def test_sweep_incoming_deletes_only_stale_spool_files(evidence_root, stored):
     assert out.getvalue().strip() == "已删除 1 个中断上传的临时文件。"
     assert not stale.exists() and fresh.exists()
     assert path_for(kept.stored_name).exists()
+
+
+def test_failed_row_write_leaves_no_file(own_unit, own_staff, evidence_root, monkeypatch):
+    from django.db import DatabaseError
+
+    def broken_save(self, *args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(EvidenceFile, "save", broken_save)
+    with pytest.raises(DatabaseError):
+        store_upload(unit=own_unit, upload=sample_upload("pdf"), actor=own_staff)
+    assert files_under(evidence_root) == []

@@ -122,3 +122,28 @@ def test_overview_lists_only_own_candidates(
         reverse("submissions:campaign_overview", args=[campaign.pk])
     )
     assert [c.pk for c in response.context["candidates"]] == [other_candidate.pk]
+
+
+def test_overview_query_count_same_for_1_and_3_candidates(
+    client_for, reviewer, campaign, collective_pin, campaign_admin
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from scoring.services import register_candidate
+    from tests.factories import OrgUnitFactory, ParticipationFactory
+
+    url = reverse("submissions:campaign_overview", args=[campaign.pk])
+    client = client_for(reviewer)
+    counts = []
+    for batch in (1, 2):
+        for i in range(batch):
+            unit = OrgUnitFactory(name=f"查询{batch}-{i}", code=f"OQ-{batch}-{i}")
+            ParticipationFactory(campaign=campaign, unit=unit)
+            register_candidate(campaign_rubric=collective_pin, unit=unit, actor=campaign_admin)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        counts.append(len(queries))
+        assert len(response.context["candidates"]) == sum(range(1, batch + 1))
+    assert counts[0] == counts[1]
