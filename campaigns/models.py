@@ -122,7 +122,8 @@ class Campaign(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.title}"
+        # Titles usually carry their year already ("2021年全市…"); don't say it twice.
+        return self.title if str(self.year) in self.title else f"{self.year} {self.title}"
 
 
 class Phase(models.Model):
