@@ -517,7 +517,7 @@ def draw_files(
     if count < 1:
         raise ValidationError({"count": "应抽份数至少为 1。"})
     existing = (
-        Draw.objects.select_for_update()
+        Draw.objects.select_for_update(of=("self",))
         .filter(campaign=campaign, candidate=candidate, slot=slot, replaced_by__isnull=True)
         .first()
     )
@@ -681,7 +681,7 @@ def declare_conflict(*, assignment: Assignment, reason: str, actor: User) -> Ass
     """The reviewer declares a conflict of interest: the assignment ends (kept on record) and
     the file goes to the least-loaded other reviewer outside the file's unit."""
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("sampled__case_file", "sampled__draw__campaign")
         .get(pk=assignment.pk)
     )
@@ -726,7 +726,7 @@ def declare_conflict(*, assignment: Assignment, reason: str, actor: User) -> Ass
 
 def _locked_review(assignment: Assignment, actor: User) -> tuple[Assignment, FileReview]:
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("sampled__case_file", "sampled__draw__campaign")
         .get(pk=assignment.pk)
     )
@@ -890,7 +890,7 @@ def arbitrate(
 ) -> SampledFile:
     """The lead reviewer's final score for a flagged file, with a reason (recorded)."""
     sampled = (
-        SampledFile.objects.select_for_update()
+        SampledFile.objects.select_for_update(of=("self",))
         .select_related("draw__campaign", "case_file")
         .get(pk=sampled.pk)
     )
