@@ -37,14 +37,16 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from campaigns.demo import rudong_2024, taian_2021
+from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Officer, OrgUnit
 from scoring.engine.expressions import Evaluator
 from scoring.engine.model import Item, Node, Rubric
 from scoring.enums import FactSource, RubricSubject
 from scoring.models import CampaignRubric, Candidate, EvaluationRun, Fact, ScoreSnapshot
+from scoring.services.candidates import sync_collective_candidates
 from scoring.services.evaluation import evaluate_campaign
 from scoring.services.facts import Declarations, validate_fact
-from scoring.services.rubrics import load_rubric_version, rubric_of
+from scoring.services.rubrics import load_rubric_version, pin_rubric, rubric_of
 
 RUBRICS = Path(__file__).resolve().parent / "rubrics"
 DEMO_SOURCE_REF = "演示数据（scoring.demo 生成，非真实数据）"
@@ -130,6 +132,36 @@ def load_scoring_demo(stdout: Any = None) -> list[DemoSummary]:
     return summaries
 
 
+@transaction.atomic
+def prepare_open_demo_campaigns(stdout: Any = None) -> list[DemoSummary]:
+    """The open demo campaign (`campaigns.demo.taian_current`) gets the seed 000 rubrics and its
+    branches as collective candidates, but no facts: its self-assessment is running, so branch
+    staff fill the claims themselves and reviewers verify them. It goes through the services,
+    like real set-up would (the campaign is active, so they accept it)."""
+    summaries = []
+    campaigns = Campaign.objects.filter(
+        issuing_unit__code="TA", is_demo=True, status=CampaignStatus.ACTIVE
+    )
+    for campaign in campaigns:
+        summary = DemoSummary(campaign)
+        for file in ("s000-collective.yaml", "s000-individual.yaml"):
+            version = load_rubric_version(path_or_text=RUBRICS / file)
+            before = CampaignRubric.objects.filter(campaign=campaign, version=version).exists()
+            pin = pin_rubric(campaign=campaign, version=version, actor=None)
+            summary.written += 0 if before else 1
+            if version.subject == RubricSubject.COLLECTIVE:
+                summary.written += sync_collective_candidates(campaign_rubric=pin)
+            summary.candidates[pin.rubric_key] = pin.candidates.filter(is_active=True).count()
+        summaries.append(summary)
+        if stdout is not None:
+            stdout.write(
+                f"评分演示 Scoring demo: {campaign.title}：已启用 seed 000 评分细则，"
+                f"参评集体 {summary.candidates.get('s000-collective', 0)} 个，待各单位自评。\n"
+            )
+    return summaries
+
+
+@transaction.atomic
 def _load_campaign(plan: DemoCampaign) -> DemoSummary:
     campaign = (
         Campaign.objects.filter(

@@ -216,11 +216,7 @@ class _Row:
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
-def _points_text(points: Decimal) -> str:
-    """Points as canonical text: exact, no exponent, no trailing zeros ("2.50" → "2.5").
-
-    Equal points must serialise equally whatever their Decimal exponent: the engine may hand
-    back 0 or 0.0 for the same node depending on the pool, and the digest must not differ."""
+def _canonical_points(points: Decimal) -> str:
     text = str(points)
     if "E" in text:
         text = f"{points:f}"
@@ -229,19 +225,40 @@ def _points_text(points: Decimal) -> str:
     return "0" if text == "-0" else text
 
 
+_POINTS_TEXT: dict[Decimal, str] = {}  # a rubric's points take few distinct values
+
+
+def _points_text(points: Decimal) -> str:
+    """Points as canonical text: exact, no exponent, no trailing zeros ("2.50" → "2.5").
+
+    Equal points must serialise equally whatever their Decimal exponent: the engine may hand
+    back 0 or 0.0 for the same node depending on the pool, and the digest must not differ.
+    (Equal Decimals hash equally, so the memo returns the canonical text for both.)"""
+    text = _POINTS_TEXT.get(points)
+    if text is None:
+        text = _canonical_points(points)
+        if len(_POINTS_TEXT) < 10_000:
+            _POINTS_TEXT[points] = text
+    return text
+
+
+def _flags(node: Any) -> dict[str, Any]:
+    flags: dict[str, Any] = {"capped": True} if node.capped else {}
+    if node.zeroed:
+        flags["zeroed"] = node.zeroed
+    return flags
+
+
 def _row(
     candidate_id: int, result: CandidateResult, version_id: int, tie_breakers: Sequence[str]
 ) -> _Row:
     """The compact, serialised form of one engine result (see ScoreSnapshot.breakdown)."""
-    nodes: dict[str, list[Any]] = {}
-    for node_id, node in result.nodes.items():
-        if node.capped or node.zeroed:
-            flags: dict[str, Any] = {"capped": True} if node.capped else {}
-            if node.zeroed:
-                flags["zeroed"] = node.zeroed
-            nodes[node_id] = [_points_text(node.points), node.explanation, flags]
-        else:
-            nodes[node_id] = [_points_text(node.points), node.explanation]
+    nodes = {
+        node_id: [_points_text(node.points), node.explanation]
+        if not (node.capped or node.zeroed)
+        else [_points_text(node.points), node.explanation, _flags(node)]
+        for node_id, node in result.nodes.items()
+    }
     breakdown = _dumps(nodes)
     total, base, bonus = quantize(result.total), quantize(result.base), quantize(result.bonus)
     vetoes, ineligible, warnings = list(result.vetoes), list(result.ineligible), list(result.errors)

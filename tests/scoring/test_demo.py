@@ -178,3 +178,23 @@ def test_demo_pages_render_on_the_seed_rubrics(demo, client):
         html = response.content.decode()
         assert re.search(r'data-testid="whatif-total">([^<]+)<', html).group(1) == total, key
         assert "未改动任何事实" in html
+
+
+def test_open_demo_campaign_is_ready_for_self_assessment_and_stays_so():
+    from scoring.demo import prepare_open_demo_campaigns
+
+    load_campaigns_demo(today=dt.date(2025, 3, 1))
+    load_scoring_demo()
+    first = prepare_open_demo_campaigns()
+    second = prepare_open_demo_campaigns()
+
+    open_campaign = Campaign.objects.get(is_demo=True, year=2025)
+    pins = CampaignRubric.objects.filter(campaign=open_campaign)
+    assert sorted(pins.values_list("rubric_key", flat=True)) == [
+        "s000-collective",
+        "s000-individual",
+    ]
+    # The 8 泰安 branches compete as collectives; no facts yet — the branches claim them.
+    assert first[0].candidates == {"s000-collective": 8, "s000-individual": 0}
+    assert not Fact.objects.filter(campaign=open_campaign).exists()
+    assert second[0].written == 0

@@ -15,7 +15,7 @@ from campaigns.demo.base import CREATED, DELETED, UNCHANGED, UPDATED
 from campaigns.demo.users import DEMO_PASSWORD, DEMO_USERS
 from campaigns.enums import CampaignStatus
 from campaigns.phases import current_phase
-from scoring.demo import load_scoring_demo
+from scoring.demo import load_scoring_demo, prepare_open_demo_campaigns
 
 __all__ = ["DEMO_PASSWORD", "Command"]
 
@@ -68,6 +68,9 @@ class Command(BaseCommand):
         # Candidates, facts and scores for the two seed campaigns, so that rankings, score
         # sheets and the what-if panel have something real to show.
         load_scoring_demo(stdout=self.stdout)
+        # The open campaign gets rubrics and collective candidates, but no facts: branch staff
+        # try the self-assessment on it.
+        prepare_open_demo_campaigns(stdout=self.stdout)
         self.stdout.write("")
         self.stdout.write("演示账户 Demo users:")
         by_name = {user.username: user for user in data.users}
