@@ -124,7 +124,7 @@ def load_scoring_demo(stdout: Any = None) -> list[DemoSummary]:
         for summary in summaries:
             counts = "，".join(f"{key} {n} 个" for key, n in summary.candidates.items())
             stdout.write(
-                f"评分演示 Scoring demo: {summary.campaign.year} {summary.campaign.title}："
+                f"评分演示 Scoring demo: {summary.campaign}："
                 f"参评对象 {counts}；事实 {summary.facts} 条；"
                 f"写入 {summary.written} 行；"
                 f"{'已重新计算' if summary.evaluated else '得分未变'}。\n"

@@ -85,6 +85,9 @@ TEMPLATES = [
     },
 ]
 
+if not env_str("DATABASE_URL"):
+    # The embedded SQLite file lives under VAR_DIR; a fresh clone has no such folder yet.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'portal.sqlite3'}",
