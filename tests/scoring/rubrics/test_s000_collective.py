@@ -6,18 +6,15 @@ comments), not read back from the engine.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from scoring.engine import Rubric, check_rubric, evaluate, load_rubric
+from tests.scoring.rubrics.helpers import ROOT, cites, points, squeeze
 
 D = Decimal
-ROOT = Path(__file__).resolve().parents[3]
 RUBRIC = ROOT / "scoring" / "rubrics" / "s000-collective.yaml"
 SEED = ROOT / "docs" / "seeds" / "000_624614c78872d090.txt"
 
@@ -25,23 +22,6 @@ SEED = ROOT / "docs" / "seeds" / "000_624614c78872d090.txt"
 @pytest.fixture(scope="module")
 def rubric() -> Rubric:
     return load_rubric(RUBRIC)
-
-
-def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _cites(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        found = [node["cite"]["quote"]] if isinstance(node.get("cite"), dict) else []
-        return found + [q for key, value in node.items() if key != "cite" for q in _cites(value)]
-    if isinstance(node, list):
-        return [q for value in node for q in _cites(value)]
-    return []
-
-
-def _points(result: Any) -> dict[str, Decimal]:
-    return {node_id: node.points for node_id, node in result.nodes.items()}
 
 
 # --- (a) loading and the source's own inconsistencies -------------------------------------
@@ -61,10 +41,10 @@ def test_loads_and_check_reports_exactly_the_source_inconsistencies(rubric: Rubr
 
 
 def test_every_quote_is_verbatim_in_the_seed() -> None:
-    seed = _squeeze(SEED.read_text(encoding="utf-8"))
-    quotes = _cites(yaml.safe_load(RUBRIC.read_text(encoding="utf-8")))
+    seed = squeeze(SEED.read_text(encoding="utf-8"))
+    quotes = cites(yaml.safe_load(RUBRIC.read_text(encoding="utf-8")))
     assert len(quotes) == 30
-    assert [q for q in quotes if _squeeze(q) not in seed] == []
+    assert [q for q in quotes if squeeze(q) not in seed] == []
 
 
 def test_precedence_veto_and_bonus_are_declared(rubric: Rubric) -> None:
@@ -111,7 +91,7 @@ FULL = {
 
 def test_full_candidate_end_to_end(rubric: Rubric) -> None:
     result = evaluate(rubric, {"daiyue": FULL}).candidates["daiyue"]
-    p = _points(result)
+    p = points(result)
 
     # 一、执法实战比武（30）
     # “根据成绩排名得 1—30 分”: rank 2 of drill_participants = 6 → 30 − (30 − 1) × 1/5 = 24.2
@@ -214,7 +194,7 @@ BOUNDARY = {
 def test_boundary_candidate(rubric: Rubric) -> None:
     pool = evaluate(rubric, {"taishan": BOUNDARY})
     result = pool.candidates["taishan"]
-    p = _points(result)
+    p = points(result)
 
     # Rank 7 is beyond the 6 participating teams → 0; 100 problems × 0.5 = −50 → 扣完为止, 0.
     assert p["drill_rank_pts"] == D("0")

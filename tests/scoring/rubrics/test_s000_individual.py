@@ -6,18 +6,15 @@ comments), not read back from the engine.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from scoring.engine import Rubric, check_rubric, evaluate, load_rubric
+from tests.scoring.rubrics.helpers import ROOT, cites, points, squeeze
 
 D = Decimal
-ROOT = Path(__file__).resolve().parents[3]
 RUBRIC = ROOT / "scoring" / "rubrics" / "s000-individual.yaml"
 SEED = ROOT / "docs" / "seeds" / "000_624614c78872d090.txt"
 
@@ -35,23 +32,6 @@ def rubric() -> Rubric:
     return load_rubric(RUBRIC)
 
 
-def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _cites(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        found = [node["cite"]["quote"]] if isinstance(node.get("cite"), dict) else []
-        return found + [q for key, value in node.items() if key != "cite" for q in _cites(value)]
-    if isinstance(node, list):
-        return [q for value in node for q in _cites(value)]
-    return []
-
-
-def _points(result: Any) -> dict[str, Decimal]:
-    return {node_id: node.points for node_id, node in result.nodes.items()}
-
-
 # --- (a) loading and the source's own inconsistencies -------------------------------------
 
 
@@ -66,10 +46,10 @@ def test_loads_and_check_reports_exactly_the_source_inconsistencies(rubric: Rubr
 
 
 def test_every_quote_is_verbatim_in_the_seed() -> None:
-    seed = _squeeze(SEED.read_text(encoding="utf-8"))
-    quotes = _cites(yaml.safe_load(RUBRIC.read_text(encoding="utf-8")))
+    seed = squeeze(SEED.read_text(encoding="utf-8"))
+    quotes = cites(yaml.safe_load(RUBRIC.read_text(encoding="utf-8")))
     assert len(quotes) == 19
-    assert [q for q in quotes if _squeeze(q) not in seed] == []
+    assert [q for q in quotes if squeeze(q) not in seed] == []
 
 
 def test_veto_and_eligibility_are_declared(rubric: Rubric) -> None:
@@ -99,7 +79,7 @@ FULL = {
 
 def test_full_candidate_end_to_end(rubric: Rubric) -> None:
     result = evaluate(rubric, {"zhang": FULL}).candidates["zhang"]
-    p = _points(result)
+    p = points(result)
 
     # (一) 执法实战比武表现（30）
     # “根据个人单项成绩排名得 1—14 分”: 14 ranks, rank 3 → 14 − 13 × 2/13 = 12
@@ -162,7 +142,7 @@ BOUNDARY = {
 def test_boundary_candidate(rubric: Rubric) -> None:
     pool = evaluate(rubric, {"li": BOUNDARY})
     result = pool.candidates["li"]
-    p = _points(result)
+    p = points(result)
 
     # rank 15 is outside the 14 ranks worth “1—14 分” → 0
     assert p["prov_drill"] == D("0")

@@ -6,18 +6,15 @@ comments), not read back from the engine.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from scoring.engine import Rubric, check_rubric, evaluate, load_rubric
+from tests.scoring.rubrics.helpers import ROOT, cites, points, squeeze
 
 D = Decimal
-ROOT = Path(__file__).resolve().parents[3]
 RUBRIC = ROOT / "scoring" / "rubrics" / "s002-collective.yaml"
 SEED = ROOT / "docs" / "seeds" / "002_8f44051f6a2aebe3.txt"
 
@@ -28,23 +25,6 @@ MONTHS = ["2023-11", "2023-12"] + [f"2024-{m:02d}" for m in range(1, 11)]
 @pytest.fixture(scope="module")
 def rubric() -> Rubric:
     return load_rubric(RUBRIC)
-
-
-def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _cites(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        found = [node["cite"]["quote"]] if isinstance(node.get("cite"), dict) else []
-        return found + [q for key, value in node.items() if key != "cite" for q in _cites(value)]
-    if isinstance(node, list):
-        return [q for value in node for q in _cites(value)]
-    return []
-
-
-def _points(result: Any) -> dict[str, Decimal]:
-    return {node_id: node.points for node_id, node in result.nodes.items()}
 
 
 # --- (a) loading and the source's own inconsistencies -------------------------------------
@@ -66,10 +46,10 @@ def test_loads_and_check_reports_exactly_the_source_inconsistencies(rubric: Rubr
 
 
 def test_every_quote_is_verbatim_in_the_seed() -> None:
-    seed = _squeeze(SEED.read_text(encoding="utf-8"))
-    quotes = _cites(yaml.safe_load(RUBRIC.read_text(encoding="utf-8")))
+    seed = squeeze(SEED.read_text(encoding="utf-8"))
+    quotes = cites(yaml.safe_load(RUBRIC.read_text(encoding="utf-8")))
     assert len(quotes) == 69
-    assert [q for q in quotes if _squeeze(q) not in seed] == []
+    assert [q for q in quotes if squeeze(q) not in seed] == []
 
 
 def test_vetoes_bonus_and_zeroing_are_declared(rubric: Rubric) -> None:
@@ -153,7 +133,7 @@ FULL = {
 
 def test_full_candidate_end_to_end(rubric: Rubric) -> None:
     result = evaluate(rubric, {"rudong": FULL}).candidates["rudong"]
-    p = _points(result)
+    p = points(result)
 
     # 一、队伍建设与管理 — 队伍建设（11）
     # “列入省级机构规范化建设试点并通过验收的，得 1 分” → 1; national pilot no → 0
@@ -295,7 +275,7 @@ BOUNDARY = {
 def test_boundary_candidate(rubric: Rubric) -> None:
     pool = evaluate(rubric, {"juegang": BOUNDARY})
     result = pool.candidates["juegang"]
-    p = _points(result)
+    p = points(result)
 
     # 19 standard items: “配备不足 20 项的，不得分” → 0;  exactly 6 optional → 1
     assert p["equipment"] == D("1")

@@ -6,18 +6,15 @@ comments), not read back from the engine.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from scoring.engine import Rubric, check_rubric, evaluate, load_rubric
+from tests.scoring.rubrics.helpers import ROOT, cites, points, squeeze
 
 D = Decimal
-ROOT = Path(__file__).resolve().parents[3]
 RUBRIC = ROOT / "scoring" / "rubrics" / "s002-individual.yaml"
 SEED = ROOT / "docs" / "seeds" / "002_8f44051f6a2aebe3.txt"
 
@@ -28,23 +25,6 @@ MONTHS = ["2023-11", "2023-12"] + [f"2024-{m:02d}" for m in range(1, 11)]
 @pytest.fixture(scope="module")
 def rubric() -> Rubric:
     return load_rubric(RUBRIC)
-
-
-def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _cites(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        found = [node["cite"]["quote"]] if isinstance(node.get("cite"), dict) else []
-        return found + [q for key, value in node.items() if key != "cite" for q in _cites(value)]
-    if isinstance(node, list):
-        return [q for value in node for q in _cites(value)]
-    return []
-
-
-def _points(result: Any) -> dict[str, Decimal]:
-    return {node_id: node.points for node_id, node in result.nodes.items()}
 
 
 # --- (a) loading and the source's own inconsistencies -------------------------------------
@@ -61,10 +41,10 @@ def test_loads_and_check_reports_exactly_the_source_inconsistencies(rubric: Rubr
 
 
 def test_every_quote_is_verbatim_in_the_seed() -> None:
-    seed = _squeeze(SEED.read_text(encoding="utf-8"))
-    quotes = _cites(yaml.safe_load(RUBRIC.read_text(encoding="utf-8")))
+    seed = squeeze(SEED.read_text(encoding="utf-8"))
+    quotes = cites(yaml.safe_load(RUBRIC.read_text(encoding="utf-8")))
     assert len(quotes) == 36
-    assert [q for q in quotes if _squeeze(q) not in seed] == []
+    assert [q for q in quotes if squeeze(q) not in seed] == []
 
 
 def test_case_files_use_the_record_aggregate_with_grave_penalty(rubric: Rubric) -> None:
@@ -112,7 +92,7 @@ FULL = {
 
 def test_full_candidate_end_to_end(rubric: Rubric) -> None:
     result = evaluate(rubric, {"wang": FULL}).candidates["wang"]
-    p = _points(result)
+    p = points(result)
 
     # 一、荣誉称号（8）
     # “地市级每项得2分；县级每项得1分” → 3; “被省级及以上权威媒体平台正向宣传的，加2分” → 2;
@@ -198,7 +178,7 @@ BOUNDARY = {
 def test_boundary_candidate(rubric: Rubric) -> None:
     pool = evaluate(rubric, {"zhao": BOUNDARY})
     result = pool.candidates["zhao"]
-    p = _points(result)
+    p = points(result)
 
     # “省级以上每项得3分”: 2 × 3 = 6 → (4分) → 4;  1 + 1.5 + 2 → (2分) → 2;  2 + 1 → (2分) → 2
     assert p["honours"] == D("8")
