@@ -322,7 +322,11 @@ def phase_recompute(campaign_id: int) -> None:
     current = ScoreSnapshot.objects.filter(
         campaign_rubric__rubric_key="s002-individual", is_current=True
     )
-    ranked = current.exclude(rank=None).order_by("rank").values_list("candidate_id", "rank")
+    ranked = (
+        current.exclude(rank=None)
+        .order_by("rank", "candidate_id")  # the same officer on both databases
+        .values_list("candidate_id", "rank")
+    )
     candidate_id, old_rank = ranked[ranked.count() * 3 // 4]
     officer = Candidate.objects.get(pk=candidate_id).officer
     perfect = [{"score": "100", "grave_defect": False}, {"score": "100", "grave_defect": False}]

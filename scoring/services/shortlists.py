@@ -5,6 +5,7 @@ published list (public notice, approval) will store what was published when that
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -21,26 +22,27 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class ShortlistEntry:
-    snapshot: ScoreSnapshot
+    """A place in the shortlist, read lean: what the quotas need, for every candidate.
+
+    `snapshot` (with candidate, unit and officer, without the breakdown) is loaded for the
+    selected and the excluded candidates only; load it for others with Shortlist.attach()."""
+
+    snapshot_id: int
+    candidate_id: int
+    rank: int | None
+    total: Decimal
+    unit_id: int  # the candidate's home unit
+    category: str
+    reasons: list[str]  # why an excluded candidate is not ranked (vetoes first)
     selected: bool = False
     note: str = ""  # why a ranked candidate was passed over, or that it got in on a tie
+    snapshot: ScoreSnapshot | None = None
 
     @property
     def candidate(self) -> Candidate:
+        if self.snapshot is None:
+            raise LookupError("snapshot not loaded: call Shortlist.attach() with this entry")
         return self.snapshot.candidate
-
-    @property
-    def rank(self) -> int | None:
-        return self.snapshot.rank
-
-    @property
-    def total(self) -> Decimal:
-        return self.snapshot.total
-
-    @property
-    def reasons(self) -> list[str]:
-        """Why an excluded candidate is not ranked (vetoes first)."""
-        return [*self.snapshot.veto_reasons, *self.snapshot.ineligible_reasons]
 
 
 @dataclass(slots=True)
@@ -54,6 +56,19 @@ class Shortlist:
     @property
     def selected(self) -> list[ShortlistEntry]:
         return [entry for entry in self.ranked if entry.selected]
+
+    def attach(self, entries: Iterable[ShortlistEntry]) -> None:
+        """Load the snapshots of `entries` (e.g. one page of `ranked`) in one query."""
+        missing = {entry.snapshot_id: entry for entry in entries if entry.snapshot is None}
+        if not missing:
+            return
+        snapshots = (
+            ScoreSnapshot.objects.filter(pk__in=list(missing))
+            .select_related("candidate__unit", "candidate__officer__unit", "candidate__home_unit")
+            .defer("breakdown", "warnings")  # most of a snapshot's bytes; not shown here
+        )
+        for snapshot in snapshots:
+            missing[snapshot.pk].snapshot = snapshot
 
 
 class _Bucket:
@@ -102,27 +117,41 @@ def build_shortlist(*, campaign_rubric: CampaignRubric) -> Shortlist:
       the office decides such ties, the software does not drop one of two equal candidates.
     - Contest groups (seed 002: top 10 in 5 pairs) are formed from the selected list when its
       size divides evenly; see ContestGrouping for the pairing read from the seed.
-    Three queries, whatever the number of candidates."""
+    Four queries, whatever the number of candidates; the selected and excluded entries come
+    with their snapshots (and candidates), the others can be loaded a page at a time with
+    Shortlist.attach()."""
     pin = campaign_rubric
     shortlist = Shortlist(pin)
     quotas: dict[str, Any] = pin.category_quotas or {}
     overall = _Bucket(pin.shortlist_size)
     units: dict[int, _Bucket] = {}
     categories = {name: _Bucket(int(limit)) for name, limit in quotas.items()}
-    for snapshot in ScoreSnapshot.objects.ranking(pin):
-        entry = ShortlistEntry(snapshot)
-        if snapshot.excluded:
+    tied_in: list[ShortlistEntry] = []
+    # Lean: a national pool has 80,000 officers, and the quotas need five columns of each.
+    rows = ScoreSnapshot.objects.ranking(pin).values_list(
+        "id",
+        "candidate_id",
+        "rank",
+        "total",
+        "vetoed",
+        "ineligible",
+        "veto_reasons",
+        "ineligible_reasons",
+        "candidate__home_unit_id",
+        "candidate__category",
+    )
+    for sid, cid, rank, total, vetoed, ineligible, vetoes, failed, unit_id, category_name in rows:
+        entry = ShortlistEntry(sid, cid, rank, total, unit_id, category_name, [*vetoes, *failed])
+        if vetoed or ineligible:
             shortlist.excluded.append(entry)
             continue
         shortlist.ranked.append(entry)
-        rank = snapshot.rank or 0
-        candidate = snapshot.candidate
-        unit = units.setdefault(candidate.home_unit_id, _Bucket(pin.per_unit_limit))
-        category = categories.get(candidate.category) if quotas else None
+        unit = units.setdefault(unit_id, _Bucket(pin.per_unit_limit))
+        category = categories.get(category_name) if quotas else None
         if quotas and category is None:
-            entry.note = f"类别“{candidate.category or '未分类'}”没有名额"
+            entry.note = f"类别“{category_name or '未分类'}”没有名额"
         elif category is not None and category.full(rank):
-            entry.note = f"类别“{candidate.category}”名额已满（{category.limit} 名）"
+            entry.note = f"类别“{category_name}”名额已满（{category.limit} 名）"
         elif unit.full(rank):
             entry.note = f"本单位已入选 {unit.limit} 名"
         elif overall.full(rank):
@@ -134,9 +163,12 @@ def build_shortlist(*, campaign_rubric: CampaignRubric) -> Shortlist:
                 bucket.take(rank)
             if any(bucket.over() for bucket in buckets):
                 entry.note = f"与第 {rank} 名并列，超出名额入选，请领导小组确定"
-                shortlist.warnings.append(
-                    f"{candidate} 与已入选者并列第 {rank} 名，入选人数超过名额，需人工确定。"
-                )
+                tied_in.append(entry)
+    shortlist.attach([*shortlist.selected, *shortlist.excluded])
+    for entry in tied_in:
+        shortlist.warnings.append(
+            f"{entry.candidate} 与已入选者并列第 {entry.rank} 名，入选人数超过名额，需人工确定。"
+        )
     selected = shortlist.selected
     size = pin.contest_group_size
     if size:

@@ -54,6 +54,14 @@ def _officers(admin, rows):
     return pin
 
 
+def _build(pin):
+    """The shortlist, with every entry's snapshot loaded (the service loads the selected and
+    excluded ones; a page loads the rest it shows with attach)."""
+    shortlist = build_shortlist(campaign_rubric=pin)
+    shortlist.attach(shortlist.ranked)
+    return shortlist
+
+
 def _names(entries):
     return [str(entry.candidate) for entry in entries]
 
@@ -73,7 +81,7 @@ def test_ties_share_a_rank(campaign_admin):
             ("丁", "", {"cases": 6}),
         ],
     )
-    shortlist = build_shortlist(campaign_rubric=pin)
+    shortlist = _build(pin)
     assert _ranks(shortlist) == [("甲", 1), ("乙", 2), ("丙", 2), ("丁", 4)]
     assert [e.total for e in shortlist.ranked] == [Decimal(5), Decimal(4), Decimal(4), Decimal(3)]
     assert _names(shortlist.selected) == ["甲", "乙", "丙", "丁"]  # no quota: everyone
@@ -88,7 +96,7 @@ def test_tie_breaker_orders_equal_totals(campaign_admin):
         [("甲", "", {"cases": 4, "equip_ratio": 1}), ("乙", "", {"cases": 10})],
         text=COLLECTIVE,
     )
-    assert _ranks(build_shortlist(campaign_rubric=pin)) == [("乙", 1), ("甲", 2)]
+    assert _ranks(_build(pin)) == [("乙", 1), ("甲", 2)]
 
 
 def test_top_n_lets_in_a_tie_at_the_cutoff_with_a_warning(campaign_admin):
@@ -102,7 +110,7 @@ def test_top_n_lets_in_a_tie_at_the_cutoff_with_a_warning(campaign_admin):
         ],
     )
     set_shortlist_rules(campaign_rubric=pin, actor=campaign_admin, shortlist_size=2)
-    shortlist = build_shortlist(campaign_rubric=pin)
+    shortlist = _build(pin)
     assert _names(shortlist.selected) == ["甲", "乙", "丙"]
     assert [e.note for e in shortlist.ranked] == [
         "",
@@ -129,7 +137,7 @@ def test_category_quotas(campaign_admin):
     set_shortlist_rules(
         campaign_rubric=pin, actor=campaign_admin, category_quotas={"县市区": 1, "直属单位": 2}
     )
-    shortlist = build_shortlist(campaign_rubric=pin)
+    shortlist = _build(pin)
     assert _names(shortlist.selected) == ["县一", "直一", "直二"]
     notes = {str(e.candidate): e.note for e in shortlist.ranked if not e.selected}
     assert notes == {
@@ -145,7 +153,7 @@ def test_per_unit_limit(campaign_admin):
     set_shortlist_rules(
         campaign_rubric=pin, actor=campaign_admin, per_unit_limit=2, shortlist_size=3
     )
-    shortlist = build_shortlist(campaign_rubric=pin)
+    shortlist = _build(pin)
     assert _names(shortlist.selected) == [
         "执法员6（甲分局）",
         "执法员5（甲分局）",
@@ -163,7 +171,7 @@ def test_vetoed_and_ineligible_are_listed_apart_with_reasons(campaign_admin):
             ("丙", "", {"cases": 2}),
         ],
     )
-    shortlist = build_shortlist(campaign_rubric=pin)
+    shortlist = _build(pin)
     assert _ranks(shortlist) == [("丙", 1)]
     excluded = {str(e.candidate): (e.rank, e.total, e.reasons) for e in shortlist.excluded}
     assert excluded == {
@@ -191,7 +199,7 @@ def test_top_ten_become_contestants_in_five_pairs(campaign_admin, grouping, expe
         contest_group_size=2,
         contest_grouping=grouping,
     )
-    shortlist = build_shortlist(campaign_rubric=pin)
+    shortlist = _build(pin)
     assert len(shortlist.selected) == 10
     assert [[entry.rank for entry in group] for group in shortlist.groups] == expected
 
@@ -204,7 +212,7 @@ def test_groups_need_an_even_split(campaign_admin):
     set_shortlist_rules(
         campaign_rubric=pin, actor=campaign_admin, shortlist_size=10, contest_group_size=2
     )
-    shortlist = build_shortlist(campaign_rubric=pin)
+    shortlist = _build(pin)
     assert len(shortlist.selected) == 11 and shortlist.groups == []
     assert "入选 11 人，不能按每组 2 人平均分组，请先处理并列或名额。" in shortlist.warnings
 
@@ -214,7 +222,7 @@ def test_shortlist_warns_about_unscored_candidates_and_pending_changes(campaign_
     late = OrgUnitFactory(name="迟到")
     register_candidate(campaign_rubric=pin, unit=late)
     assert PendingChange.objects.filter(unit=late).exists()
-    warnings = build_shortlist(campaign_rubric=pin).warnings
+    warnings = _build(pin).warnings
     assert warnings == [
         "1 个参评对象尚未计算得分，未列入名单。",
         "有尚未计算的事实变更，名单可能不是最新结果。",
@@ -253,9 +261,26 @@ def test_build_shortlist_query_count(count, campaign_admin, django_assert_max_nu
     set_shortlist_rules(
         campaign_rubric=pin, actor=campaign_admin, shortlist_size=2, per_unit_limit=1
     )
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):  # ranking, selected/excluded snapshots, 2 warnings
         shortlist = build_shortlist(campaign_rubric=pin)
         assert len(shortlist.ranked) == count
-        # names and units come with the snapshots: reading them costs no query
-        assert all(str(entry.candidate).startswith("单位") for entry in shortlist.ranked)
-        assert all(entry.candidate.home_unit.name for entry in shortlist.ranked)
+        # the selected come with their candidates and units: reading them costs no query
+        assert {entry.candidate.home_unit.name[:2] for entry in shortlist.selected} == {"单位"}
+    with django_assert_max_num_queries(1):  # one page of the rest
+        shortlist.attach(shortlist.ranked[:20])
+        assert all(str(entry.candidate).startswith("单位") for entry in shortlist.ranked[:20])
+
+
+def test_unloaded_entry_says_so(campaign_admin):
+    pin = _collectives(campaign_admin, [("甲", "", {"cases": 3}), ("乙", "", {"cases": 2})])
+    set_shortlist_rules(campaign_rubric=pin, actor=campaign_admin, shortlist_size=1)
+    shortlist = build_shortlist(campaign_rubric=pin)
+    assert str(shortlist.selected[0].candidate) == "甲"
+    passed_over = shortlist.ranked[1]
+    assert (passed_over.rank, passed_over.note, passed_over.snapshot) == (
+        2,
+        "超出推荐名额（1 名）",
+        None,
+    )
+    with pytest.raises(LookupError):
+        _ = passed_over.candidate
