@@ -20,13 +20,16 @@ HUNDRED = Decimal(100)
 def to_decimal(value: object) -> Decimal:
     """Coerce an int, float, numeric string or Decimal to a finite Decimal, else ValueError."""
     convert = _CONVERTERS.get(type(value))
-    if convert is None:
-        if isinstance(value, bool):
-            raise ValueError(f"应为数字，实际为布尔值 {value}")
-        if not isinstance(value, int | float | str | Decimal):
-            raise ValueError(f"应为数字，实际为 {type(value).__name__} {value!r}")
-        convert = _from_text if isinstance(value, float | str) else Decimal
-    result = convert(value)
+    if convert is not None:
+        return convert(value)  # each converter checks finiteness itself
+    if isinstance(value, bool):
+        raise ValueError(f"应为数字，实际为布尔值 {value}")
+    if not isinstance(value, int | float | str | Decimal):
+        raise ValueError(f"应为数字，实际为 {type(value).__name__} {value!r}")
+    return _finite(_from_text(value) if isinstance(value, float | str) else Decimal(value), value)
+
+
+def _finite(result: Decimal, value: object) -> Decimal:
     if not result.is_finite():
         raise ValueError(f"应为有限数值，实际为 {value!r}")
     return result
@@ -39,16 +42,38 @@ def _from_text(value: object) -> Decimal:
         raise ValueError(f"应为数字，实际为 {value!r}") from None
 
 
+# Facts arrive as JSON: the same few hundred numeric strings ("0.953") and small integers again
+# and again, for every fact of every candidate. Decimals are immutable, so equal inputs can
+# share one converted value; only finite results are remembered.
+_TEXT_MEMO: dict[str, Decimal] = {}
+_TEXT_MEMO_LIMIT = 100_000
+_SMALL_INTS = {number: Decimal(number) for number in range(-100, 1001)}
+
+
+def _from_str(value: str) -> Decimal:
+    result = _TEXT_MEMO.get(value)
+    if result is None:
+        result = _finite(_from_text(value), value)
+        if len(_TEXT_MEMO) < _TEXT_MEMO_LIMIT:
+            _TEXT_MEMO[value] = result
+    return result
+
+
+def _from_int(value: int) -> Decimal:
+    result = _SMALL_INTS.get(value)
+    return Decimal(value) if result is None else result
+
+
 def _from_float(value: float) -> Decimal:
-    return Decimal(repr(value))  # the shortest repr: 0.95 -> Decimal("0.95")
+    return _finite(Decimal(repr(value)), value)  # the shortest repr: 0.95 -> Decimal("0.95")
 
 
 def _same(value: Decimal) -> Decimal:
-    return value
+    return _finite(value, value)
 
 
 # Dispatch on the exact type: this runs for every fact of every candidate.
-_CONVERTERS: dict[type, Any] = {Decimal: _same, int: Decimal, float: _from_float, str: _from_text}
+_CONVERTERS: dict[type, Any] = {Decimal: _same, int: _from_int, float: _from_float, str: _from_str}
 
 
 def _resolve_param(value: Any, info: ValidationInfo) -> Any:

@@ -19,10 +19,29 @@ def fmt_points(points: Decimal) -> str:
 
 def fmt_num(value: Decimal | int) -> str:
     """A compact number for explanations: at most 2 decimals, no trailing zeros (``1.5``)."""
+    kind = type(value)
+    if kind is int or (kind is Decimal and value.is_finite()):
+        # The text is a function of the numeric value (equal Decimals give equal text), and a
+        # rubric's explanations show few distinct values: remember them.
+        text = _NUM_TEXT.get(value)
+        if text is None:
+            text = _fmt_num(value)
+            if len(_NUM_TEXT) < _MEMO_LIMIT:
+                _NUM_TEXT[value] = text
+        return text
+    return _fmt_num(value)
+
+
+_NUM_TEXT: dict[Decimal | int, str] = {}
+_PCT_TEXT: dict[Decimal, str] = {}
+_MEMO_LIMIT = 50_000
+
+
+def _fmt_num(value: Decimal | int) -> str:
     if not value:
         return "0"
     text = str(value)
-    # Fast path (millions of calls per evaluation): plain notation with at most two decimals.
+    # Fast path: plain notation with at most two decimals.
     if "E" not in text:
         head, _, tail = text.partition(".")
         if len(tail) <= 2:
@@ -37,4 +56,11 @@ def fmt_num(value: Decimal | int) -> str:
 
 def fmt_pct(ratio: Decimal) -> str:
     """A fraction as a percentage: ``Decimal("0.955")`` -> ``"95.5%"``."""
+    if type(ratio) is Decimal and ratio.is_finite():
+        text = _PCT_TEXT.get(ratio)
+        if text is None:
+            text = f"{fmt_num(ratio * HUNDRED)}%"
+            if len(_PCT_TEXT) < _MEMO_LIMIT:
+                _PCT_TEXT[ratio] = text
+        return text
     return f"{fmt_num(ratio * HUNDRED)}%"

@@ -161,8 +161,21 @@ class _Run:
                 extra += points
             else:
                 total += points
+        items = self.items
         for item in node.items:
-            points = self._item(item, ctx, out)
+            # _item, inlined: this runs for every item of every candidate
+            cache, names = items[id(item)]
+            if cache is None:
+                result, _ = _score_item(item, ctx)
+            else:
+                inputs = _inputs_key(names, ctx)
+                result = cache.get(inputs)  # type: ignore[assignment]
+                if result is None:
+                    result, failed = _score_item(item, ctx)
+                    if not failed and len(cache) < _MEMO_LIMIT:
+                        cache[inputs] = result
+            out[item.id] = result
+            points = result.points
             if item.bonus and not inside_bonus:
                 extra += points
             else:
@@ -183,20 +196,6 @@ class _Run:
                     self.nodes[key] = result
         out[node.id] = result
         return result.points, extra
-
-    def _item(self, item: Item, ctx: Ctx, out: dict[str, NodeResult]) -> Decimal:
-        cache, names = self.items[id(item)]
-        if cache is None:
-            result, _ = _score_item(item, ctx)
-        else:
-            key = _inputs_key(names, ctx)
-            result = cache.get(key)  # type: ignore[assignment]
-            if result is None:
-                result, failed = _score_item(item, ctx)
-                if not failed and len(cache) < _MEMO_LIMIT:
-                    cache[key] = result
-        out[item.id] = result
-        return result.points
 
 
 def _inputs_key(names: tuple[str, ...], ctx: Ctx) -> Any:
@@ -219,7 +218,7 @@ def _memo_inputs(rubric: Rubric) -> dict[int, tuple[str, ...]]:
     return inputs
 
 
-_STRUCTURED = frozenset({"monthly", "records", "categories"})  # unhashable values
+_STRUCTURED = frozenset({"monthly", "records"})  # unhashable values (Counts hash)
 
 
 def _as_number(value: Any) -> Decimal:

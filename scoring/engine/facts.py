@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator, model_validator
 
-from .decimals import ZERO, to_decimal
+from .decimals import ZERO, _from_int, to_decimal
 from .display import fmt_num, fmt_pct
 from .expressions import valid_name
 
@@ -66,13 +66,27 @@ class FactSpec(BaseModel):
 
 
 class Counts(dict[str, Decimal]):
-    """Category counts; a category nobody reported counts 0."""
+    """Category counts; a category nobody reported counts 0.
+
+    Hashable, so that an item scored from category counts can reuse the result of an earlier
+    candidate with equal counts: a Counts is built once by coercion and never changed after."""
+
+    __slots__ = ("_hash",)
 
     def __missing__(self, key: str) -> Decimal:
         return ZERO
 
+    def __hash__(self) -> int:  # type: ignore[override]
+        try:
+            return self._hash
+        except AttributeError:
+            self._hash: int = hash(frozenset(self.items()))
+            return self._hash
+
 
 def _count(value: object) -> Decimal:
+    if type(value) is int and value >= 0:
+        return _from_int(value)  # the common case: a JSON integer
     number = to_decimal(value)
     if number < 0 or number != number.to_integral_value():
         raise ValueError(f"应为非负整数，实际为 {value!r}")
@@ -114,7 +128,24 @@ _KNOWN_MONTHS: set[str] = set()
 def _categories(value: object) -> Counts:
     if not isinstance(value, Mapping):
         raise ValueError(f"应为 类别 -> 次数 的映射，实际为 {type(value).__name__}")
-    return Counts({str(key): _count(count) for key, count in value.items()})
+    key: tuple[Any, ...] | None = tuple(value.items())
+    # Only plain integer counts are remembered: True == 1 would otherwise find 1's entry.
+    if all(type(count) is int for _name, count in key):  # type: ignore[union-attr]
+        known = _KNOWN_COUNTS.get(key)  # type: ignore[arg-type]
+        if known is not None:
+            return known
+    else:
+        key = None
+    counts = Counts({str(name): _count(count) for name, count in value.items()})
+    if key is not None and len(_KNOWN_COUNTS) < _KNOWN_COUNTS_LIMIT:
+        _KNOWN_COUNTS[key] = counts
+    return counts
+
+
+# Category counts already coerced, by their raw items: candidates report the same few small
+# counts. A Counts is never changed after coercion, so candidates can share one.
+_KNOWN_COUNTS: dict[tuple[Any, ...], Counts] = {}
+_KNOWN_COUNTS_LIMIT = 50_000
 
 
 def _text(value: object) -> str:

@@ -20,6 +20,7 @@ from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
@@ -265,7 +266,10 @@ def _row(
         else [_points_text(node.points), node.explanation, _flags(node)]
         for node_id, node in result.nodes.items()
     }
-    breakdown = _dumps(nodes).encode()
+    # Byte for byte what _dumps(nodes).encode() gives, 2.5 × faster. Copied to an exact-size
+    # bytes: orjson's own result keeps its whole growth buffer (32 kB for a 4 kB breakdown), and
+    # 80,000 rows wait here for their ranks (peak memory went from 458 to 919 MiB without it).
+    breakdown = memoryview(orjson.dumps(nodes)).tobytes()
     total, base, bonus = quantize(result.total), quantize(result.base), quantize(result.bonus)
     vetoes, ineligible = tuple(result.vetoes), tuple(result.ineligible)
     warnings = tuple(result.errors)

@@ -57,6 +57,13 @@ class Ctx:
         except ExpressionError as exc:
             raise EvaluationError(str(exc)) from None
 
+    def calc_record(self, expression: Expression, record: dict[str, Any]) -> Any:
+        """Evaluate an aggregate.expr over this candidate's values and one record (``r``)."""
+        try:
+            return self.evaluator.record_value(expression, self.values, record)
+        except ExpressionError as exc:
+            raise EvaluationError(str(exc)) from None
+
 
 def missing_fact(ctx: Ctx, name: str) -> Outcome:
     """The outcome when the fact an item rests on was not provided."""

@@ -104,6 +104,9 @@ class _WeightedCategories(Rule):
     def _once(self) -> frozenset[str]:
         return frozenset()
 
+    def inputs(self) -> tuple[str, ...]:
+        return (self.fact,)  # category counts are hashable (facts.Counts)
+
     def evaluate(self, ctx: Ctx) -> Outcome:
         fact = self.fact
         if fact in ctx.missing:

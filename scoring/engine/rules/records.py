@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from decimal import ROUND_CEILING, Decimal
 from functools import cached_property
-from types import SimpleNamespace
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from ..decimals import ZERO, NonNegative, Num, Positive, PositiveInt, to_decimal
 from ..display import fmt_num
-from ..expressions import RECORD_NAME, RecordExpr
+from ..expressions import RecordExpr
 from .base import (
     Ctx,
     EvaluationError,
@@ -192,9 +191,8 @@ class AggregateRule(Rule):
     def _score(self, ctx: Ctx, record: dict[str, Any]) -> Decimal:
         if self.field is not None:
             return to_decimal(record[self.field])
-        names = {**ctx.values, RECORD_NAME: SimpleNamespace(**record)}
         try:
-            return to_decimal(ctx.calc(self.expr, names))  # type: ignore[arg-type]
+            return to_decimal(ctx.calc_record(self.expr, record))  # type: ignore[arg-type]
         except ValueError as exc:
             raise EvaluationError(f"{self.expr.text}：{exc}") from None  # type: ignore[union-attr]
 
