@@ -8,7 +8,8 @@ worker process knows every kind without importing the web views.
 The contract of a kind's function:
 - read its inputs from `job.params` (and `job.campaign`, `job.input_file`);
 - call `report_progress(percent, message)` now and then (cheap: it writes only when the
-  percentage changes);
+  percentage changes; it is committed at once even inside the kind's own transaction, see
+  `ProgressWriter`);
 - write its file to `scratch_path(job, suffix)` and return `JobOutput(file=…, name=…)` (a
   kind without a file may return its result as a dict, or None);
   `run_job` renames it into place only once the function has returned, so a worker killed
@@ -35,7 +36,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Q
+from django.db.models.sql import UpdateQuery
+from django.db.models.sql.constants import CURSOR
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -161,11 +166,70 @@ def _claim(job: Job) -> bool:
     claimed = Job.objects.filter(
         pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
     ).update(status=JobStatus.RUNNING, started_at=timezone.now(), progress=0, message="开始执行")
+    cache.delete(_progress_cache_key(job.pk))  # a killed earlier run's figure
     job.refresh_from_db()
     return claimed == 1
 
 
-def _reporter(job: Job) -> ReportProgress:
+def _progress_cache_key(job_id: int) -> str:
+    return f"jobs:progress:{job_id}"
+
+
+class ProgressWriter:
+    """Writes a running job's progress where the polled status endpoint sees it at once, also
+    while the kind's work runs inside one long transaction (an import saves all or nothing):
+
+    - outside a transaction the work opened: on the default connection, as any update;
+    - inside one: on a second connection of its own (autocommit), so the row is committed at
+      once while the work's transaction stays open;
+    - inside one on SQLite (one writer at a time: a second connection would wait for the
+      work's lock): into the cache, which `live_progress` reads for a running job.
+
+    "The work's transaction" is one opened after the job started: a caller's own (a test's)
+    holds the job row too, and a second connection could not see that row.
+    """
+
+    def __init__(self, job: Job) -> None:
+        self.job_id = job.pk
+        self.side: Any = None  # the second connection, opened on first use
+        self.depth = len(connections[DEFAULT_DB_ALIAS].atomic_blocks)
+
+    def write(self, percent: int, message: str) -> None:
+        default = connections[DEFAULT_DB_ALIAS]
+        if len(default.atomic_blocks) <= self.depth:
+            Job.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(
+                progress=percent, message=message
+            )
+        elif default.vendor == "sqlite":
+            cache.set(_progress_cache_key(self.job_id), (percent, message), timeout=86400)
+        else:
+            self._write_aside(percent, message)
+
+    def _write_aside(self, percent: int, message: str) -> None:
+        if self.side is None:
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        query = UpdateQuery(Job)
+        query.add_update_values({"progress": percent, "message": message})
+        query.add_q(Q(pk=self.job_id, status=JobStatus.RUNNING))
+        query.get_compiler(connection=self.side).execute_sql(CURSOR)
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+
+
+def live_progress(job: Job) -> tuple[int, str]:
+    """The progress and message of `job` as the status endpoint shows them: the row's, or for
+    a running job the newer figure a ProgressWriter kept in the cache (SQLite, see there)."""
+    if job.status == JobStatus.RUNNING:
+        cached = cache.get(_progress_cache_key(job.pk))
+        if cached and cached[0] >= job.progress:
+            return int(cached[0]), str(cached[1])
+    return job.progress, job.message
+
+
+def _reporter(job: Job, writer: ProgressWriter) -> ReportProgress:
     last = {"percent": -1}
 
     def report(percent: int, message: str = "") -> None:
@@ -173,9 +237,7 @@ def _reporter(job: Job) -> ReportProgress:
         if percent == last["percent"]:
             return
         last["percent"] = percent
-        Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
-            progress=percent, message=message[:300]
-        )
+        writer.write(percent, message[:300])
 
     return report
 
@@ -188,7 +250,11 @@ def run_job(*, job: Job) -> Job:
     try:
         if kind is None:
             raise JobError(f"未知的任务类型“{job.kind}”。")
-        output = kind.run(job, _reporter(job))
+        writer = ProgressWriter(job)
+        try:
+            output = kind.run(job, _reporter(job, writer))
+        finally:
+            writer.close()
         if not isinstance(output, JobOutput):  # None, or a result dict with no file
             output = JobOutput(result=dict(output or {}))
         stored = ""
@@ -221,6 +287,7 @@ def _finish(job: Job, **values: Any) -> None:
     overwrites the outcome of the one that ended first."""
     values["finished_at"] = timezone.now()
     Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**values)
+    cache.delete(_progress_cache_key(job.pk))  # the outcome is in the row now
     job.refresh_from_db()
 
 

@@ -22,12 +22,13 @@ from jobs.models import Job, JobStatus
 def _status(job: Job) -> dict:
     done = job.status == JobStatus.DONE
     has_file = done and services.output_path(job) is not None
+    progress, message = services.live_progress(job)
     return {
         "id": job.pk,
         "status": job.status,
         "status_label": job.get_status_display(),
-        "progress": job.progress,
-        "message": job.message,
+        "progress": progress,
+        "message": message,
         "finished": job.status in (JobStatus.DONE, JobStatus.FAILED),
         "download_url": reverse("jobs:download", args=[job.pk]) if has_file else None,
     }
@@ -37,6 +38,7 @@ def _status(job: Job) -> dict:
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for_user(request.user, pk)
+    job.progress, job.message = services.live_progress(job)
     kind = services.get_job_kind(job.kind)
     return render(
         request,

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.models import Officer, OrgUnit
@@ -248,6 +250,125 @@ def record_fact(
     return fact
 
 
+BULK_BATCH = 1000  # facts per locked read / bulk write in record_facts
+
+_WRITTEN_FIELDS = ["value", "source", "source_ref", "recorded_by", "recorded_at"]
+
+# (unit id, officer id, key): the identity of a fact within its campaign.
+FactIdent = tuple[int | None, int | None, str]
+
+
+@dataclass(slots=True)
+class _Prepared:
+    subject: Subject
+    key: str
+    value: Any
+    source_ref: str
+    ident: FactIdent
+
+
+def _ident(subject: Subject, key: str) -> FactIdent:
+    where = _subject_filter(subject)  # TypeError for anything but a unit, an officer or None
+    unit, officer = where["unit"], where["officer"]
+    return (unit.pk if unit else None, officer.pk if officer else None, key)
+
+
+def _locked_facts(campaign: Campaign, batch: list[_Prepared]) -> dict[FactIdent, Fact]:
+    """The stored facts of the batch's subjects and keys, read in one query, rows locked."""
+    keys = {item.key for item in batch}
+    unit_ids = {item.ident[0] for item in batch if item.ident[0] is not None}
+    officer_ids = {item.ident[1] for item in batch if item.ident[1] is not None}
+    subjects = Q(pk__in=[])
+    if unit_ids:
+        subjects |= Q(unit_id__in=unit_ids)
+    if officer_ids:
+        subjects |= Q(officer_id__in=officer_ids)
+    if any(item.ident[:2] == (None, None) for item in batch):
+        subjects |= Q(unit__isnull=True, officer__isnull=True)
+    rows = (
+        Fact.objects.select_for_update()
+        .filter(subjects, campaign=campaign, key__in=keys)
+        .order_by("pk")
+    )
+    return {(fact.unit_id, fact.officer_id, fact.key): fact for fact in rows}
+
+
+def _history_rows(changes: list[tuple[Fact, dict[str, Any], str]], actor: User | None) -> list[Any]:
+    """HistoricalFact rows as `fact.save()` would have written them, one per change."""
+    history_model = Fact.history.model
+    rows = []
+    for fact, values, history_type in changes:
+        values["id"] = fact.pk
+        rows.append(
+            history_model(
+                history_date=values.pop("_at"),
+                history_user=actor,
+                history_change_reason=None,
+                history_type=history_type,
+                **values,
+            )
+        )
+    return rows
+
+
+def _write_batch(
+    *, campaign: Campaign, batch: list[_Prepared], source: str, actor: User | None
+) -> list[tuple[Subject, str]] | None:
+    """Set-based upsert of one batch; the changed (subject, key) pairs, or None when a fact
+    was inserted concurrently (nothing of the batch is written then: the caller falls back to
+    the row-at-a-time path, which handles that race)."""
+    stored = _locked_facts(campaign, batch)
+    created: dict[FactIdent, Fact] = {}
+    updated: dict[FactIdent, Fact] = {}
+    changes: list[tuple[Fact, dict[str, Any], str]] = []
+    changed: list[tuple[Subject, str]] = []
+    tracked = [f.attname for f in Fact.history.model.tracked_fields]
+    for item in batch:
+        fact = created.get(item.ident) or stored.get(item.ident)
+        if fact is None:
+            fact = Fact(
+                campaign=campaign,
+                key=item.key,
+                value=item.value,
+                source=source,
+                source_ref=item.source_ref,
+                recorded_by=actor,
+                **_subject_filter(item.subject),
+            )
+            created[item.ident] = fact
+            history_type = "+"
+        elif (fact.value, fact.source, fact.source_ref) == (item.value, source, item.source_ref):
+            continue  # unchanged: no write, no history, no re-scoring
+        else:
+            fact.value = item.value
+            fact.source = source
+            fact.source_ref = item.source_ref
+            fact.recorded_by = actor
+            fact.recorded_at = timezone.now()
+            if item.ident not in created:
+                updated[item.ident] = fact
+            history_type = "~"
+        values = {name: getattr(fact, name) for name in tracked}
+        values["_at"] = timezone.now()
+        changes.append((fact, values, history_type))
+        changed.append((item.subject, item.key))
+    if created:
+        try:
+            with transaction.atomic():  # savepoint: a concurrent insert of the same key wins
+                Fact.objects.bulk_create(created.values(), batch_size=BULK_BATCH)
+        except IntegrityError:
+            return None
+        if any(fact.pk is None for fact in created.values()):  # a backend without RETURNING
+            ids = _locked_facts(campaign, batch)
+            for ident, fact in created.items():
+                fact.pk = ids[ident].pk
+    if updated:
+        Fact.objects.bulk_update(updated.values(), _WRITTEN_FIELDS, batch_size=BULK_BATCH)
+    if changes and getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        Fact.history.model.objects.bulk_create(_history_rows(changes, actor), batch_size=BULK_BATCH)
+    return changed
+
+
 @transaction.atomic
 def record_facts(
     *,
@@ -259,11 +380,18 @@ def record_facts(
     """Record many facts from one source (an import) in one transaction; all or nothing.
 
     Every entry is validated before anything is written; errors name the entry. Returns how
-    many facts changed. One re-evaluation is queued for the whole batch."""
+    many facts changed. One re-evaluation is queued for the whole batch.
+
+    Set-based, with the semantics of calling `record_fact` for each entry in order: per batch
+    of BULK_BATCH entries, the stored facts are read (and locked) in one query, the new,
+    changed and unchanged ones are told apart in Python, and the new ones are inserted, the
+    changed ones updated and their history rows written in bulk. An unchanged fact is not
+    written; an entry repeated in the batch is applied in order, each change with its own
+    history row."""
     _check_may_record(campaign, actor)
     _check_source(source)
     declarations = Declarations(campaign)
-    prepared: list[tuple[FactEntry, Any]] = []
+    prepared: list[_Prepared] = []
     for index, entry in enumerate(entries, start=1):
         try:
             stored = validate_fact(
@@ -273,22 +401,43 @@ def record_facts(
             raise ValidationError(
                 [f"第 {index} 条（{entry.key}）：{message}" for message in exc.messages]
             ) from None
-        prepared.append((entry, stored))
+        prepared.append(
+            _Prepared(
+                subject=entry.subject,
+                key=entry.key,
+                value=stored,
+                source_ref=entry.source_ref.strip(),
+                ident=_ident(entry.subject, entry.key),
+            )
+        )
     changed: list[tuple[Subject, str]] = []
-    for entry, stored in prepared:
+    for start in range(0, len(prepared), BULK_BATCH):
+        batch = prepared[start : start + BULK_BATCH]
+        written = _write_batch(campaign=campaign, batch=batch, source=source, actor=actor)
+        if written is None:
+            written = _record_one_by_one(campaign=campaign, batch=batch, source=source, actor=actor)
+        changed += written
+    _mark_changed(campaign, changed)
+    return len(changed)
+
+
+def _record_one_by_one(
+    *, campaign: Campaign, batch: list[_Prepared], source: str, actor: User | None
+) -> list[tuple[Subject, str]]:
+    changed: list[tuple[Subject, str]] = []
+    for item in batch:
         _fact, did_change = _upsert(
             campaign=campaign,
-            subject=entry.subject,
-            key=entry.key,
-            value=stored,
+            subject=item.subject,
+            key=item.key,
+            value=item.value,
             source=source,
-            source_ref=entry.source_ref.strip(),
+            source_ref=item.source_ref,
             actor=actor,
         )
         if did_change:
-            changed.append((entry.subject, entry.key))
-    _mark_changed(campaign, changed)
-    return len(changed)
+            changed.append((item.subject, item.key))
+    return changed
 
 
 @transaction.atomic

@@ -85,6 +85,40 @@ def _month(raw: Any) -> str:
     return text
 
 
+DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+EARLIEST = dt.date(1990, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+
+
+def _date(raw: Any) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        value = raw.date()
+    elif isinstance(raw, dt.date):
+        value = raw
+    else:
+        text = _text(raw)
+        match = DATE_RE.match(text)
+        try:
+            if match is None:
+                raise ValueError(text)
+            value = dt.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            raise CellError(
+                f"日期应为日期格式或 YYYY-MM-DD 文本（如 2024-03-15），实际为“{text}”"
+            ) from None
+    if not EARLIEST <= value <= LATEST:
+        raise CellError(f"日期 {value.isoformat()} 超出范围（{EARLIEST}～{LATEST}）")
+    return value
+
+
+def split_certificates(raw: Any) -> list[str]:
+    """Certificate numbers in one cell: separated by 、，, ; ；or spaces."""
+    text = _text(raw)
+    for separator in ("、", "，", ";", "；", " ", "\n"):
+        text = text.replace(separator, ",")
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 def parse_cell(column: Column, raw: Any, lookups: Lookups) -> Any:
     """The typed value of `raw` for `column`; None for an empty optional cell."""
     if is_blank(raw):
@@ -115,6 +149,15 @@ def parse_cell(column: Column, raw: Any, lookups: Lookups) -> Any:
         return lookups.officer_ids[number]
     if kind == k.MONTH:
         return _month(raw)
+    if kind == k.DATE:
+        return _date(raw)
+    if kind == k.CERTIFICATES:
+        numbers = split_certificates(raw)
+        unknown = [n for n in numbers if n not in lookups.officer_ids]
+        if unknown:
+            listed = "、".join(f"“{n}”" for n in unknown)
+            raise CellError(f"未登记的执法证件号{listed}")
+        return tuple(dict.fromkeys(numbers))
     if kind == k.BOOL:
         word = _text(raw).lower()
         if isinstance(raw, bool):

@@ -5,7 +5,9 @@ Two kinds are registered (spreadsheets/imports/job_kinds.py):
   rejected rows) is the job's result, shown on the import page with the confirm form.
 - "import_data": `services.run_import(dry_run=False)` with progress; the report is the result.
 The import is one transaction, so a worker killed mid-job leaves nothing behind, and the rerun
-(`jobs.services.run_job`) starts again from the same stored upload: one job, one result."""
+(`jobs.services.run_job`) starts again from the same stored upload: one job, one result. Its
+progress is written outside that transaction (`jobs.services.ProgressWriter`), so the polled
+progress page moves while the import runs."""
 
 from __future__ import annotations
 

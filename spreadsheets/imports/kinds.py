@@ -24,8 +24,13 @@ Kinds, their columns, and the fact key each column feeds ("→"):
 - panel_scores: 单位代码, 学习活动酌情得分 → learning_activities_score,
   着装队列演练得分 → uniform_drill_score, 党建工作加分 → party_building_bonus
 
+- case_files (master data, saved through cases.services.import_cases): 单位代码, 案件编号
+  (natural key: unit + case number), 案卷类型, 决定日期, 当事人, 检查人证件号,
+  立案审批承办人证件号, 主办人证件号 (certificate numbers, several separated by 、), 门户网站公开,
+  仅录入决定书. A registered case is never changed by an import: the same row again is
+  "unchanged", a row that differs from the registered case is rejected.
+
 An empty fact cell means "not in this file" (the stored fact, if any, is left alone).
-Case files (CaseFile, issue #5) have no kind yet: that model does not exist.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from campaigns.enums import UnitKind
+from cases.enums import CaseType
 
 # Column value types. "unit_code" / "certificate" are natural keys looked up in the database.
 TEXT = "text"
@@ -47,6 +53,8 @@ RATIO = "ratio"  # 0..1, "96%" accepted
 BOOL = "bool"  # 是/否
 CHOICE = "choice"
 WHOLE = "whole"  # whole number ≥ 0 that is not a fact (sort order)
+DATE = "date"  # a date cell, or text YYYY-MM-DD / YYYY/MM/DD
+CERTIFICATES = "certificates"  # registered certificate numbers, several separated by 、
 
 BOOL_WORDS = {"是": True, "否": False, "true": True, "false": False, "1": True, "0": False}
 
@@ -152,6 +160,46 @@ KINDS: dict[str, ImportKind] = {
             ),
             natural_key=("certificate_no",),
             description="按执法证件号新增或更新；无证件号的人员请在后台逐个登记。",
+        ),
+        ImportKind(
+            "case_files",
+            "案卷登记",
+            (
+                _unit_col(),
+                Column(
+                    "案件编号",
+                    "case_number",
+                    TEXT,
+                    required=True,
+                    example="泰环罚〔2024〕12号",
+                    max_length=80,
+                ),
+                Column(
+                    "案卷类型",
+                    "case_type",
+                    CHOICE,
+                    required=True,
+                    choices=tuple(CaseType.choices),
+                    example="一般行政处罚",
+                ),
+                Column("决定日期", "decision_date", DATE, example="2024-03-15"),
+                Column("当事人", "party_name", TEXT, example="某化工有限公司", max_length=200),
+                Column("检查人证件号", "inspection_record", CERTIFICATES, example="37090001"),
+                Column(
+                    "立案审批承办人证件号",
+                    "filing_approval",
+                    CERTIFICATES,
+                    example="37090001、37090002",
+                ),
+                Column("主办人证件号", "presiding", CERTIFICATES, example="37090002"),
+                Column("门户网站公开", "decision_published", BOOL, example="是"),
+                Column("仅录入决定书", "decision_only", BOOL, example="否"),
+            ),
+            natural_key=("unit", "case_number"),
+            description=(
+                "按单位代码与案件编号登记新案卷；已登记的案卷不会被导入修改（内容相同计为未变，"
+                "不同则拒绝该行）。承办人按执法证件号填写，多人用“、”分隔。"
+            ),
         ),
         ImportKind(
             "officer_monthly",

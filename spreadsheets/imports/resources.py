@@ -218,6 +218,10 @@ def fact_resource_class(kind: ImportKind) -> type[FactRowResource]:
 FACT_RESOURCES: dict[str, type[FactRowResource]] = {
     key: fact_resource_class(kind) for key, kind in KINDS.items() if kind.is_fact_kind
 }
+# Case files: cleaned like the fact kinds (typed cells, Chinese messages); saved by
+# `cases.services.import_cases`, the registry's own writer.
+CaseFileResource = fact_resource_class(KINDS["case_files"])
+
 MODEL_RESOURCES: dict[str, type[resources.ModelResource]] = {
     "units": OrgUnitResource,
     "officers": OfficerResource,

@@ -3,10 +3,13 @@
 `run_import(dry_run=True)` is the preview: counts of new, changed, unchanged and rejected rows,
 every rejected row with its sheet row number, column and a Chinese message. `dry_run=False`
 does the same work and saves — unless a row was rejected and `valid_only` is not set, in which
-case nothing is saved. Units and officers go through their django-import-export resources
-(row by row, savepoint per row). Facts are diffed against the stored facts and only the changed
-ones are written, in batches, through `scoring.services.facts.record_facts`, each with its
-provenance `source=import`, `source_ref="<file> 第N行"` (the rows that changed it).
+case nothing is saved. Units and officers are compared with the stored rows in a few queries
+and written in bulk (new units level by level, parents first); their django-import-export
+resources serve the admin. Case files are checked here (row, column, message) and the new ones
+registered through `cases.services.import_cases`. Facts are diffed against the stored facts and
+only the changed ones are written, in batches, through the set-based
+`scoring.services.facts.record_facts`, each with its provenance `source=import`,
+`source_ref="<file> 第N行"` (the rows that changed it).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import tablib
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts import access
@@ -33,7 +36,7 @@ from spreadsheets.imports import kinds as k
 from spreadsheets.imports.cells import CellError, Lookups, parse_cell
 from spreadsheets.imports.kinds import ImportKind, get_kind
 from spreadsheets.imports.reading import Sheet, SpreadsheetError, read_sheet
-from spreadsheets.imports.resources import FACT_RESOURCES, MODEL_RESOURCES
+from spreadsheets.imports.resources import FACT_RESOURCES, CaseFileResource
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, str], None]
 
-FACT_BATCH = 1000  # facts per record_facts call (one validation pass + one re-score queue each)
+FACT_BATCH = 5000  # facts per record_facts call (one validation pass + one re-score queue each)
 REJECTS_BLOCK = "有被拒绝的行，未保存任何数据。修正后重新上传，或选择“只导入有效行”。"
 
 
@@ -116,7 +119,7 @@ def _lookups(kind: ImportKind) -> Lookups:
     lookups = Lookups()
     if k.UNIT_CODE in types or kind.key == "units":
         lookups.unit_ids = dict(OrgUnit.objects.order_by().values_list("code", "id"))
-    if k.CERTIFICATE in types:
+    if k.CERTIFICATE in types or k.CERTIFICATES in types:
         lookups.officer_ids = dict(
             Officer.objects.exclude(certificate_no="")
             .order_by()
@@ -191,36 +194,313 @@ def _import_master(
         numbers.append(number)
     if progress:
         progress(30, "已检查数据，正在比对")
-    resource = MODEL_RESOURCES[kind.key](actor=actor)
-    result = resource.import_data(
-        dataset, dry_run=dry_run, use_transactions=True, raise_errors=False
-    )
-    for error in result.base_errors:
-        report.rejections.append(Rejection(0, "", f"导入出错：{error.error}"))
-    for number, row_result in zip(numbers, result.rows, strict=False):
-        import_type = row_result.import_type
-        if import_type == "new":
+    rows = [dict(zip(kind.headers, values, strict=True)) for values in dataset]
+    by_name = {c.name: c.header for c in kind.columns}
+    if kind.key == "units":
+        _save_units(rows, numbers, by_name, report, dry_run=dry_run)
+    else:
+        _save_officers(rows, numbers, by_name, report, dry_run=dry_run)
+    report.rejections.sort(key=lambda r: r.row)
+
+
+def _model_errors(
+    instance: Any, number: int, by_name: dict[str, str], report: ImportReport
+) -> bool:
+    """Field validation of one instance (uniqueness is checked on the whole file instead);
+    every message becomes a rejection of its column. True when the instance is valid."""
+    try:
+        # Foreign keys were looked up by code already (a check here is a query per row).
+        instance.full_clean(
+            exclude=["unit", "parent"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            header = by_name.get(name, next(iter(by_name.values())))
+            report.rejections.extend(Rejection(number, header, m) for m in messages)
+        return False
+    return True
+
+
+def _in_chunks(values: list[Any], size: int = 2000) -> Any:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _save_units(
+    rows: list[dict[str, Any]],
+    numbers: list[int],
+    by_name: dict[str, str],
+    report: ImportReport,
+    *,
+    dry_run: bool,
+) -> None:
+    """Units in bulk: compare with the stored units (one query), then insert the new ones
+    level by level (a parent new in this file is inserted before its children) and update the
+    changed ones in batches."""
+    header = dict(by_name)
+    stored = {unit.code: unit for unit in OrgUnit.objects.order_by()}
+    code_of = {unit.pk: code for code, unit in stored.items()}
+    parents = {code: code_of[unit.parent_id] for code, unit in stored.items() if unit.parent_id}
+    placed = set(stored)  # codes that will exist: stored ones, then accepted new ones
+    new: list[tuple[OrgUnit, str]] = []  # (unit, parent code)
+    changed: list[tuple[OrgUnit, str]] = []
+    for number, row in zip(numbers, rows, strict=True):
+        code, parent_code = row[header["code"]], row[header["parent"]] or ""
+        values = {
+            "name": row[header["name"]],
+            "short_name": row[header["short_name"]],
+            "kind": row[header["kind"]],
+        }
+        if row[header["sort_order"]] is not None:  # empty keeps the stored order
+            values["sort_order"] = row[header["sort_order"]]
+        if parent_code and parent_code not in placed:
+            report.rejections.append(
+                Rejection(number, header["parent"], f"上级单位“{parent_code}”所在的行被拒绝")
+            )
+            continue
+        if _loops(code, parent_code, parents):
+            report.rejections.append(
+                Rejection(number, header["parent"], "设置该上级单位后，单位层级将形成循环")
+            )
+            continue
+        unit = stored.get(code)
+        if unit is None:
+            unit = OrgUnit(code=code, **values)
+            target = new
+        else:
+            current_parent = parents.get(code, "")
+            if current_parent == parent_code and all(
+                getattr(unit, name) == value for name, value in values.items()
+            ):
+                report.unchanged += 1
+                continue
+            for name, value in values.items():
+                setattr(unit, name, value)
+            target = changed
+        if not _model_errors(unit, number, by_name, report):
+            continue
+        target.append((unit, parent_code))
+        placed.add(code)
+        if parent_code:
+            parents[code] = parent_code
+        else:
+            parents.pop(code, None)
+        if target is new:
             report.new += 1
-        elif import_type == "update":
+        else:
             report.changed += 1
-        elif import_type == "skip":
+    if dry_run:
+        return
+    ids = {code: unit.pk for code, unit in stored.items()}
+    pending = list(new)
+    while pending:  # parents come first in the file, so every level finds its parents
+        ready = [(u, p) for u, p in pending if not p or p in ids]
+        for unit, parent in ready:
+            unit.parent_id = ids[parent] if parent else None
+        OrgUnit.objects.bulk_create([u for u, _p in ready], batch_size=1000)
+        ids.update({u.code: u.pk for u, _p in ready})
+        pending = [(u, p) for u, p in pending if u.pk is None]
+    for unit, parent in changed:
+        unit.parent_id = ids[parent] if parent else None
+    OrgUnit.objects.bulk_update(
+        [u for u, _p in changed],
+        ["name", "short_name", "kind", "parent", "sort_order"],
+        batch_size=1000,
+    )
+
+
+def _loops(code: str, parent_code: str, parents: dict[str, str]) -> bool:
+    """Would `code` under `parent_code` make the tree a loop?"""
+    seen: set[str] = set()
+    walk = parent_code
+    while walk and walk not in seen:
+        if walk == code:
+            return True
+        seen.add(walk)
+        walk = parents.get(walk, "")
+    return False
+
+
+def _save_officers(
+    rows: list[dict[str, Any]],
+    numbers: list[int],
+    by_name: dict[str, str],
+    report: ImportReport,
+    *,
+    dry_run: bool,
+) -> None:
+    """Officers in bulk: the stored officers of the file's certificate numbers in a few
+    queries, new and changed ones told apart in Python, then inserted and updated in batches.
+    (The campaign-admin check of `campaigns.services.officers` is run_import's; their
+    uniqueness check is the file's own duplicate check plus this comparison.)"""
+    header = {name: by_name[name] for name in by_name}
+    units = dict(OrgUnit.objects.order_by().values_list("code", "id"))
+    certificates = [row[header["certificate_no"]] for row in rows]
+    stored: dict[str, Officer] = {}
+    for chunk in _in_chunks(certificates):
+        stored.update(
+            (officer.certificate_no, officer)
+            for officer in Officer.objects.filter(certificate_no__in=chunk).order_by()
+        )
+    fields = ["name", "unit", "post", "is_active"]
+    new: list[Officer] = []
+    changed: list[Officer] = []
+    for number, row in zip(numbers, rows, strict=True):
+        values = {
+            "name": row[header["name"]],
+            "unit_id": units[row[header["unit"]]],
+            "post": row[header["post"]],
+        }
+        if row[header["is_active"]] is not None:  # empty keeps the stored flag (new: 是)
+            values["is_active"] = row[header["is_active"]]
+        officer = stored.get(row[header["certificate_no"]])
+        if officer is None:
+            officer = Officer(certificate_no=row[header["certificate_no"]], **values)
+            if _model_errors(officer, number, by_name, report):
+                new.append(officer)
+                report.new += 1
+            continue
+        if all(getattr(officer, name) == value for name, value in values.items()):
             report.unchanged += 1
-        elif import_type == "invalid":
-            for name, messages in row_result.validation_error.message_dict.items():
-                if name == NON_FIELD_ERRORS or name not in {c.name for c in kind.columns}:
-                    header = kind.column(kind.natural_key[0]).header
-                else:
-                    header = kind.column(name).header
-                report.rejections.extend(Rejection(number, header, m) for m in messages)
+            continue
+        for name, value in values.items():
+            setattr(officer, name, value)
+        if _model_errors(officer, number, by_name, report):
+            changed.append(officer)
+            report.changed += 1
+    if dry_run:
+        return
+    Officer.objects.bulk_create(new, batch_size=1000)
+    Officer.objects.bulk_update(changed, fields, batch_size=1000)
+
+
+# --- case files -----------------------------------------------------------------------------
+
+_ROLE_COLUMNS = ("inspection_record", "filing_approval", "presiding")
+
+
+def _case_state(parsed: dict[str, Any], officer_ids: dict[str, int]) -> tuple[Any, ...]:
+    """What an import row says about a case, comparable with a registered one."""
+    handlers = frozenset(
+        (officer_ids[number], role) for role in _ROLE_COLUMNS for number in parsed[role] or ()
+    )
+    return (
+        parsed["case_type"],
+        parsed["decision_date"],
+        parsed["party_name"] or "",
+        bool(parsed["decision_published"]),
+        bool(parsed["decision_only"]),
+        handlers,
+    )
+
+
+def _registered_cases(unit_ids: set[int]) -> dict[tuple[int, str], tuple[Any, ...]]:
+    from cases.models import CaseFile, CaseHandler
+
+    handlers: dict[int, set[tuple[int, str]]] = {}
+    for case_id, officer_id, role in (
+        CaseHandler.objects.filter(case_file__unit_id__in=unit_ids)
+        .order_by()
+        .values_list("case_file_id", "officer_id", "role")
+    ):
+        handlers.setdefault(case_id, set()).add((officer_id, role))
+    rows = (
+        CaseFile.objects.filter(unit_id__in=unit_ids)
+        .order_by()
+        .values_list(
+            "pk",
+            "unit_id",
+            "case_number",
+            "case_type",
+            "decision_date",
+            "party_name",
+            "decision_published",
+            "decision_only",
+        )
+    )
+    return {
+        (unit_id, number): (kind, date, party, published, only, frozenset(handlers.get(pk, ())))
+        for pk, unit_id, number, kind, date, party, published, only in rows
+    }
+
+
+def _case_row(kind: ImportKind, parsed: dict[str, Any], code: str) -> dict[str, Any]:
+    """The row as `cases.services.import_cases` reads it (header → value)."""
+    row: dict[str, Any] = {}
+    for column in kind.columns:
+        value = parsed[column.name]
+        if column.name == "unit":
+            value = code
+        elif column.type == k.CERTIFICATES:
+            value = "、".join(value or ())
+        elif column.type == k.BOOL:
+            value = "是" if value else "否"
+        elif column.type == k.CHOICE:
+            value = dict(column.choices)[value]
+        elif value is None:
+            value = ""
+        row[column.header] = value
+    return row
+
+
+def _import_cases(
+    kind: ImportKind,
+    sheet: Sheet,
+    report: ImportReport,
+    *,
+    actor: User | None,
+    dry_run: bool,
+    save_if: Callable[[ImportReport], bool],
+    progress: Progress | None,
+) -> None:
+    """New case files go to `cases.services.import_cases`; a registered one (same unit and
+    case number) is never changed: identical is "unchanged", different is rejected."""
+    from cases.services import import_cases
+
+    lookups = _lookups(kind)
+    resource = CaseFileResource(lookups)
+    codes = {unit_id: code for code, unit_id in lookups.unit_ids.items()}
+    parsed_rows: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for number, values in sheet.rows:
+        parsed, errors = resource.clean_row(dict(zip(kind.headers, values, strict=True)))
+        if errors:
+            report.rejections.extend(Rejection(number, h, m) for h, m in errors.items())
+            continue
+        natural = (parsed["unit"], parsed["case_number"])
+        if natural in seen:
+            report.rejections.append(
+                Rejection(number, "案件编号", _duplicate_message(kind, seen[natural]))
+            )
+            continue
+        seen[natural] = number
+        parsed_rows.append((number, parsed))
+    if progress:
+        progress(40, "已检查数据，正在比对已登记的案卷")
+    registered = _registered_cases({parsed["unit"] for _n, parsed in parsed_rows})
+    new_rows: list[dict[str, Any]] = []
+    for number, parsed in parsed_rows:
+        stored = registered.get((parsed["unit"], parsed["case_number"]))
+        if stored is None:
+            report.new += 1
+            new_rows.append(_case_row(kind, parsed, codes[parsed["unit"]]))
+        elif stored == _case_state(parsed, lookups.officer_ids):
+            report.unchanged += 1
         else:
             report.rejections.append(
                 Rejection(
                     number,
-                    "",
-                    f"保存失败：{row_result.errors[0].error if row_result.errors else '未知错误'}",
+                    "案件编号",
+                    f"本单位已登记案件编号“{parsed['case_number']}”，但内容与登记的不同；"
+                    "导入不修改已登记的案卷，请在案卷页面修改。",
                 )
             )
     report.rejections.sort(key=lambda r: r.row)
+    if dry_run or not save_if(report) or not new_rows:
+        return
+    if progress:
+        progress(60, f"正在登记 {len(new_rows)} 份案卷")
+    import_cases(rows=new_rows, actor=actor)
 
 
 # --- facts --------------------------------------------------------------------------------
@@ -422,6 +702,11 @@ def run_import(
                 _import_facts(
                     spec, sheet, report, campaign=campaign, actor=actor, dry_run=dry_run,
                     save_if=may_save, progress=progress,
+                )  # fmt: skip
+            elif spec.key == "case_files":
+                _import_cases(
+                    spec, sheet, report, actor=actor, dry_run=dry_run, save_if=may_save,
+                    progress=progress,
                 )  # fmt: skip
             else:
                 _import_master(spec, sheet, report, actor=actor, dry_run=dry_run, progress=progress)

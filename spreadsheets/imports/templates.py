@@ -5,6 +5,7 @@ saying which fact each column feeds."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -15,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from campaigns.models import OrgUnit
 from spreadsheets.imports import kinds as k
+from spreadsheets.imports.cells import EARLIEST, LATEST
 from spreadsheets.imports.kinds import Column, ImportKind
 
 DATA_SHEET = "导入数据"
@@ -36,7 +38,10 @@ TYPE_NOTES = {
     k.RATIO: "比例，0～1 的小数或百分数（如 96%）",
     k.BOOL: "是 / 否",
     k.CHOICE: "从下拉列表选择",
+    k.DATE: "日期，如 2024-03-15",
+    k.CERTIFICATES: "执法证件号（须已登记），多人用“、”分隔",
 }
+EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def _bound(value: Decimal | None, default: str) -> str:
@@ -78,6 +83,15 @@ def _validation(column: Column, codes_count: int) -> DataValidation | None:
             allow_blank=not column.required,
         )
         dv.error = f"请填写 {_bound(column.min, '')}～{_bound(column.max, '')} 之间的数字"
+    elif kind == k.DATE:
+        dv = DataValidation(
+            type="date",
+            operator="between",
+            formula1=str((EARLIEST - EXCEL_EPOCH).days),
+            formula2=str((LATEST - EXCEL_EPOCH).days),
+            allow_blank=not column.required,
+        )
+        dv.error = f"请填写 {EARLIEST}～{LATEST} 之间的日期，如 2024-03-15"
     elif kind == k.MONTH:
         dv = DataValidation(type="textLength", operator="equal", formula1="7", allow_blank=False)
         dv.error = "月份请按文本填写为 YYYY-MM，如 2024-03"
@@ -101,7 +115,9 @@ def _header(sheet: Worksheet, spec: ImportKind) -> None:
             14, len(column.header) * 2 + 4
         )
         letter = get_column_letter(index)
-        if column.type in (k.MONTH, k.CERTIFICATE, k.UNIT_CODE, k.TEXT):
+        if column.type == k.DATE:
+            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
+        elif column.type in (k.MONTH, k.CERTIFICATE, k.CERTIFICATES, k.UNIT_CODE, k.TEXT):
             # Text cells: Excel would turn 2024-03 into a date and 0012 into 12.
             sheet.column_dimensions[letter].number_format = "@"
         elif column.type == k.RATIO:
@@ -114,6 +130,8 @@ def _example_value(column: Column) -> object:
         return float(column.example[:-1]) / 100
     if column.type in (k.DECIMAL, k.RATIO) and isinstance(column.example, str):
         return float(column.example)
+    if column.type == k.DATE and isinstance(column.example, str):
+        return date.fromisoformat(column.example)
     return column.example
 
 
@@ -135,6 +153,9 @@ def build_template(spec: ImportKind) -> bytes:
     example = workbook.create_sheet(EXAMPLE_SHEET)
     _header(example, spec)
     example.append([_example_value(c) for c in spec.columns])
+    for index, column in enumerate(spec.columns, start=1):
+        if column.type == k.DATE:
+            example.cell(row=2, column=index).number_format = "yyyy-mm-dd"
 
     notes = workbook.create_sheet(NOTES_SHEET)
     notes.append(["列名", "必填", "填写要求", "写入的评分事实"])

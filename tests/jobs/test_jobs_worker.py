@@ -5,45 +5,43 @@ EXPORTS_ROOT, so the finished file can be opened here."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from jobs import services
 from jobs.models import Job, JobStatus
 from jobs.tasks import task_run_job
 from portal.celery import app
+from scoring.models import ScoreSnapshot
 from tests.spreadsheets.exports_data import build_scored_campaign
 from tests.test_celery_worker import Worker, _database_url, _skip_or_fail
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def export_worker(tmp_path: Path, settings):
-    broker_url = os.environ.get("CELERY_BROKER_URL")
-    if not broker_url:
-        _skip_or_fail("CELERY_BROKER_URL is not set: no broker for a real worker")
-    if connection.vendor != "postgresql":
-        _skip_or_fail(f"the worker test needs PostgreSQL, not {connection.vendor}")
-    settings.EXPORTS_ROOT = tmp_path / "exports"
+def _start_worker(tmp_path: Path, settings, name: str) -> Worker:
     queue = f"test-jobs-{uuid.uuid4().hex}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": broker_url,
+        "CELERY_BROKER_URL": os.environ["CELERY_BROKER_URL"],
         "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
         "EXPORTS_ROOT": str(settings.EXPORTS_ROOT),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # where the uploads of import jobs wait
     }
-    log_path = tmp_path / "worker.log"
+    log_path = tmp_path / f"{name}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [
@@ -57,16 +55,46 @@ def export_worker(tmp_path: Path, settings):
             stdout=log,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
-    try:
-        yield Worker(queue=queue, process=process, log_path=log_path)
-    finally:
-        process.terminate()
+    return Worker(queue=queue, process=process, log_path=log_path)
+
+
+def _stop(worker: Worker) -> None:
+    if worker.process.poll() is None:
+        worker.process.terminate()
         try:
-            process.wait(timeout=30)
+            worker.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    print(f"--- celery worker log ---\n{log_path.read_text(errors='replace')}")
+            worker.process.kill()
+            worker.process.wait()
+    print(f"--- celery worker log ({worker.log_path.name}) ---\n{worker.log()}")
+
+
+@pytest.fixture
+def start_worker(tmp_path: Path, settings):
+    """`start_worker(name)` starts a real solo worker on a queue of its own; all are stopped
+    (their logs printed) at the end."""
+    broker_url = os.environ.get("CELERY_BROKER_URL")
+    if not broker_url:
+        _skip_or_fail("CELERY_BROKER_URL is not set: no broker for a real worker")
+    if connection.vendor != "postgresql":
+        _skip_or_fail(f"the worker test needs PostgreSQL, not {connection.vendor}")
+    settings.EXPORTS_ROOT = tmp_path / "exports"
+    started: list[Worker] = []
+
+    def start(name: str = "worker") -> Worker:
+        started.append(_start_worker(tmp_path, settings, name))
+        return started[-1]
+
+    try:
+        yield start
+    finally:
+        for worker in started:
+            _stop(worker)
+
+
+@pytest.fixture
+def export_worker(start_worker):
+    return start_worker()
 
 
 def _run_on_worker(worker: Worker, job: Job) -> str:
@@ -110,3 +138,135 @@ def test_worker_reruns_a_job_left_running_into_exactly_one_file(
     files = sorted(p.name for p in (Path(settings.EXPORTS_ROOT) / "jobs" / str(job.pk)).iterdir())
     assert files == ["result.xlsx"]
     assert load_workbook(services.output_path(job)).sheetnames[0] == "测试集体评选细则"
+
+
+def _wait_for(predicate, worker: Worker, what: str, timeout: float = 60):
+    """Poll until `predicate()` is true (the worker's own pace); fail with its log if not."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if worker.process.poll() is not None:
+            pytest.fail(f"the worker exited before {what}:\n{worker.log()}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"no {what} after {timeout}s; worker log:\n{worker.log()}")
+        time.sleep(0.2)
+
+
+def test_worker_killed_mid_export_then_retried_gives_one_file(
+    start_worker, campaign, campaign_admin, client_for
+):
+    """A real worker reports progress on the polled endpoint, is killed (SIGKILL) while the
+    export runs, and the retried task on a fresh worker leaves exactly one finished file.
+
+    The snapshots table is locked from another connection, so the first worker stops, after
+    its first progress report, exactly where the export reads the snapshots."""
+    build_scored_campaign(campaign, campaign_admin)
+    job = Job.objects.create(kind="export_ranking", campaign=campaign, created_by=campaign_admin)
+    status_url = reverse("jobs:status", args=[job.pk])
+    client = client_for(campaign_admin)
+    blocker = connections.create_connection(DEFAULT_DB_ALIAS)
+    blocker.set_autocommit(False)
+    with blocker.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {ScoreSnapshot._meta.db_table} IN ACCESS EXCLUSIVE MODE")
+    first = start_worker("killed")
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        task_run_job.apply_async(kwargs={"job_id": job.pk}, queue=first.queue)
+
+        def reading() -> bool:
+            return client.get(status_url).json()["message"] == "正在读取得分快照"
+
+        _wait_for(reading, first, "progress report")
+        state = client.get(status_url).json()
+        assert (state["status"], state["progress"], state["finished"]) == ("running", 1, False)
+        assert state["download_url"] is None
+
+        first.process.kill()  # mid-job: no goodbye, the task is never acknowledged
+        first.process.wait()
+    finally:
+        app.conf.task_always_eager = previous
+        blocker.rollback()
+        blocker.close()
+
+    second = start_worker("retry")
+    assert _run_on_worker(second, job) == JobStatus.DONE
+    assert _run_on_worker(second, job) == JobStatus.DONE  # a duplicate delivery changes nothing
+
+    state = client.get(status_url).json()
+    assert (state["status"], state["progress"], state["finished"]) == ("done", 100, True)
+    files = sorted(p.name for p in (Path(settings.EXPORTS_ROOT) / "jobs" / str(job.pk)).iterdir())
+    assert files == ["result.xlsx"]
+    download = client.get(state["download_url"])
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert workbook["测试集体评选细则"]["A5"].value == "甲分局"
+
+
+def test_worker_killed_mid_import_then_retried_saves_once(
+    start_worker, tmp_path, campaign, campaign_admin, client_for
+):
+    """An import job on a real worker: its progress shows while the import's transaction is
+    open and nothing of it is visible yet; the worker is killed there, and the retried task
+    saves every fact exactly once."""
+    from openpyxl import Workbook
+
+    from scoring.models import Fact
+    from scoring.services import record_fact
+    from spreadsheets.imports import services as import_services
+    from tests.factories import OfficerFactory
+    from tests.spreadsheets.test_imports import pin
+
+    pin(campaign, "s002-individual")
+    people = [OfficerFactory(certificate_no=f"W{i:03d}") for i in range(30)]
+    record_fact(
+        campaign=campaign,
+        subject=people[0],
+        key="monthly_uploads",
+        value={"2024-01": 1},
+        source="import",
+    )
+    workbook = Workbook()
+    workbook.active.append(["执法证件号", "月份", "上传检查记录数"])
+    for index, officer in enumerate(people):
+        workbook.active.append([officer.certificate_no, "2024-02", index])
+    path = tmp_path / "月度.xlsx"
+    workbook.save(path)
+    token = import_services.store_upload(path, path.name)
+    params = {"kind": "officer_monthly", "token": token, "filename": path.name}
+    job = Job.objects.create(
+        kind="import_data", campaign=campaign, created_by=campaign_admin, params=params
+    )
+    status_url = reverse("jobs:status", args=[job.pk])
+    client = client_for(campaign_admin)
+    blocker = connections.create_connection(DEFAULT_DB_ALIAS)
+    blocker.set_autocommit(False)
+    with blocker.cursor() as cursor:  # the import's locked read of the stored facts waits here
+        cursor.execute(
+            f"SELECT id FROM {Fact._meta.db_table} WHERE campaign_id = %s FOR UPDATE",  # noqa: S608
+            [campaign.pk],
+        )
+    first = start_worker("killed")
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        task_run_job.apply_async(kwargs={"job_id": job.pk}, queue=first.queue)
+        _wait_for(lambda: client.get(status_url).json()["progress"] >= 50, first, "progress")
+        state = client.get(status_url).json()
+        assert state["status"] == "running" and 50 <= state["progress"] < 100
+        assert state["message"].startswith("正在检查")
+        assert Fact.objects.filter(campaign=campaign).count() == 1  # nothing visible yet
+        first.process.kill()
+        first.process.wait()
+    finally:
+        app.conf.task_always_eager = previous
+        blocker.rollback()
+        blocker.close()
+
+    second = start_worker("retry")
+    assert _run_on_worker(second, job) == JobStatus.DONE
+    assert _run_on_worker(second, job) == JobStatus.DONE  # a duplicate delivery changes nothing
+    job.refresh_from_db()
+    assert (job.progress, job.result["new"], job.result["changed"]) == (100, 30, 0)
+    facts = Fact.objects.filter(campaign=campaign, key="monthly_uploads")
+    assert facts.count() == 30
+    assert facts.get(officer=people[0]).value == {"2024-01": 1, "2024-02": 0}
+    assert Fact.history.filter(campaign=campaign).count() == 31  # one row per change, once

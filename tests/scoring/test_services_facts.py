@@ -17,7 +17,7 @@ from scoring.services import (
     retract_fact,
     sync_collective_candidates,
 )
-from tests.factories import OfficerFactory
+from tests.factories import CampaignFactory, OfficerFactory, OrgUnitFactory
 from tests.scoring.conftest import INDIVIDUAL, edited
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +224,137 @@ def test_retract_fact_keeps_history(campaign, collective_pin, own_unit, campaign
         "重复录入",
     )
     assert PendingChange.objects.filter(unit=own_unit, key="cases").exists()
+
+
+# --- the set-based record_facts gives what record_fact gives, entry by entry -----------------
+
+
+def _steps(own_unit, other_unit, officer, reviewer):
+    first = [
+        FactEntry(own_unit, "cases", 3, "表一 第2行"),
+        FactEntry(other_unit, "equip_ratio", 0.9, "表一 第3行"),
+        FactEntry(officer, "records", 10, "表一 第4行"),
+        FactEntry(None, "province_avg", "5.5", "省厅通报"),
+    ]
+    second = [
+        FactEntry(own_unit, "cases", "3", "表一 第2行"),  # unchanged
+        FactEntry(other_unit, "equip_ratio", "0.95", "表二 第3行"),  # changed
+        FactEntry(own_unit, "publicity", 2, "表二 第4行"),  # new ...
+        FactEntry(own_unit, "publicity", 3, "表二 第5行"),  # ... and changed again in the batch
+        FactEntry(own_unit, "cases", 3, "表二 第6行"),  # only the provenance differs
+        FactEntry(officer, "records", 10, "表一 第4行"),  # unchanged
+        FactEntry(None, "province_avg", 6, "省厅通报（更正）"),  # campaign-wide, changed
+    ]
+    return [(first, None), (second, reviewer)]
+
+
+def _state(campaign):
+    facts = sorted(
+        Fact.objects.filter(campaign=campaign).values_list(
+            "unit", "officer", "key", "value", "source", "source_ref", "recorded_by"
+        ),
+        key=repr,
+    )
+    history = list(
+        Fact.history.filter(campaign=campaign)
+        .order_by("history_id")
+        .values_list(
+            "unit",
+            "officer",
+            "key",
+            "value",
+            "source",
+            "source_ref",
+            "recorded_by",
+            "history_type",
+            "history_user",
+            "history_change_reason",
+        )
+    )
+    changes = sorted(
+        _fact_changes().filter(campaign=campaign).values_list("unit", "officer", "key"), key=repr
+    )
+    return facts, history, changes
+
+
+def test_record_facts_matches_record_fact_entry_by_entry(
+    campaign,
+    collective_pin,
+    individual_pin,
+    collective_version,
+    individual_version,
+    own_unit,
+    other_unit,
+    reviewer,
+    campaign_admin,
+):
+    twin = CampaignFactory(issuing_unit=campaign.issuing_unit, title="对照活动")
+    pin_rubric(campaign=twin, version=collective_version, actor=campaign_admin)
+    pin_rubric(campaign=twin, version=individual_version, actor=campaign_admin)
+    officer = OfficerFactory(unit=own_unit)
+    counts = []
+    for entries, actor in _steps(own_unit, other_unit, officer, reviewer):
+        counts.append(record_facts(campaign=campaign, entries=entries, source=IMPORT, actor=actor))
+        for entry in entries:
+            record_fact(
+                campaign=twin,
+                subject=entry.subject,
+                key=entry.key,
+                value=entry.value,
+                source=IMPORT,
+                source_ref=entry.source_ref,
+                actor=actor,
+            )
+
+    bulk, single = _state(campaign), _state(twin)
+    assert bulk == single
+    facts, history, changes = bulk
+    assert counts == [4, 5]
+    assert len(history) == 9 and len(changes) == 9
+    assert (own_unit.pk, None, "publicity", 3, "import", "表二 第5行", reviewer.pk) in facts
+    assert [h[7] for h in history if h[2] == "publicity"] == ["+", "~"]
+
+
+def test_record_facts_again_writes_nothing(campaign, collective_pin, own_unit, other_unit):
+    entries = [FactEntry(own_unit, "cases", 3, "表 第2行"), FactEntry(other_unit, "cases", 4)]
+    assert record_facts(campaign=campaign, entries=entries, source=IMPORT) == 2
+    before = _state(campaign)
+    assert record_facts(campaign=campaign, entries=entries, source=IMPORT) == 0
+    assert _state(campaign) == before
+
+
+def test_record_facts_is_set_based(
+    campaign, collective_pin, city, campaign_admin, django_assert_max_num_queries
+):
+    units = [OrgUnitFactory(parent=city) for _ in range(60)]
+    entries = [FactEntry(unit, "cases", index) for index, unit in enumerate(units)]
+    entries += [FactEntry(unit, "publicity", 1) for unit in units]
+    # A handful of queries for 120 facts (rubric pins, the locked read, the inserts, history,
+    # pending changes), not five per fact.
+    with django_assert_max_num_queries(15):
+        assert record_facts(campaign=campaign, entries=entries, source=IMPORT) == 120
+    entries = [FactEntry(unit, "cases", index + 1) for index, unit in enumerate(units)]
+    with django_assert_max_num_queries(15):
+        assert record_facts(campaign=campaign, entries=entries, source=IMPORT) == 60
+    assert Fact.objects.filter(key="cases", value=60).count() == 1
+    assert Fact.history.filter(history_type="~").count() == 60
+
+
+def test_record_facts_falls_back_when_a_fact_was_inserted_meanwhile(
+    campaign, collective_pin, own_unit, other_unit, monkeypatch
+):
+    from scoring.services import facts as facts_module
+
+    record_fact(campaign=campaign, subject=own_unit, key="cases", value=1, source=IMPORT)
+    real = facts_module._locked_facts
+    calls = []
+
+    def blind_first(campaign, batch):  # as if another transaction inserted it after our read
+        calls.append(1)
+        return {} if len(calls) == 1 else real(campaign, batch)
+
+    monkeypatch.setattr(facts_module, "_locked_facts", blind_first)
+    entries = [FactEntry(own_unit, "cases", 2, "表 第2行"), FactEntry(other_unit, "cases", 5)]
+    assert record_facts(campaign=campaign, entries=entries, source=IMPORT) == 2
+    assert dict(Fact.objects.values_list("unit", "value")) == {own_unit.pk: 2, other_unit.pk: 5}
+    assert Fact.history.filter(unit=own_unit).count() == 2

@@ -412,6 +412,7 @@ def test_template_opens_with_headers_example_and_validations(kind, city, own_uni
         "unit_monthly": {"list", "textLength", "decimal"},
         "learning_units": {"list", "decimal"},
         "panel_scores": {"list", "decimal"},
+        "case_files": {"list", "date"},
     }.get(kind, {"whole"})
     assert expected <= types
     assert workbook["单位代码"].sheet_state == "hidden"
@@ -623,3 +624,61 @@ def test_closed_campaign_refuses_facts_and_saves_nothing(tmp_path, fact_campaign
     )
     assert "活动已结束" in report.file_error and not report.saved
     assert not Fact.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_job_progress_is_visible_while_the_import_runs(
+    tmp_path, fact_campaign, officers, campaign_admin, monkeypatch
+):
+    """The import saves all or nothing in one transaction, yet the polled progress endpoint
+    (another request, another database connection) sees the progress move meanwhile."""
+    import threading
+
+    from django.db import connection
+
+    from jobs.models import Job, JobStatus
+    from spreadsheets.imports import jobs as import_jobs
+    from spreadsheets.imports import services
+
+    rows = [(f"C00{1 + i % 3}", f"{2020 + i // 36}-{1 + (i // 3) % 12:02d}", i) for i in range(60)]
+    path = xlsx(tmp_path, "officer_monthly", rows, name="月度.xlsx")
+    token = services.store_upload(path, path.name)
+    poller = Client()
+    poller.force_login(campaign_admin)
+    polled: list[dict] = []
+    facts_seen: list[int] = []
+    real_record_facts = services.record_facts
+
+    def record_facts_then_poll(**kwargs):
+        written = real_record_facts(**kwargs)
+        job = Job.objects.get(kind=import_jobs.JOB_KIND)
+
+        def poll() -> None:
+            try:
+                url = reverse("jobs:status", args=[job.pk])
+                polled.append(poller.get(url).json())
+                if connection.vendor == "postgresql":
+                    facts_seen.append(Fact.objects.count())
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=poll)
+        thread.start()
+        thread.join()
+        return written
+
+    monkeypatch.setattr(services, "FACT_BATCH", 1)  # three facts: three batches, three polls
+    monkeypatch.setattr(services, "record_facts", record_facts_then_poll)
+    job = import_jobs.start_import_job(
+        campaign=fact_campaign,
+        actor=campaign_admin,
+        params={"kind": "officer_monthly", "token": token, "filename": path.name},
+    )
+    job.refresh_from_db()
+    assert (job.status, job.progress) == (JobStatus.DONE, 100)
+    assert [p["status"] for p in polled] == ["running"] * 3
+    progress = [p["progress"] for p in polled]
+    assert 50 <= progress[0] < progress[1] < progress[2] < 100
+    assert [p["message"] for p in polled[1:]] == ["已写入 1/3 项评分事实", "已写入 2/3 项评分事实"]
+    assert facts_seen in ([], [0, 0, 0])  # meanwhile nothing of the import was visible
+    assert Fact.objects.filter(key="monthly_uploads").count() == 3

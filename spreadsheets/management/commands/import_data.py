@@ -16,7 +16,7 @@ from spreadsheets.imports.services import run_import
 
 
 class Command(BaseCommand):
-    help = "导入单位、执法人员或评分事实表格（先检查，全部有效才保存；--dry-run 只预览）。"
+    help = "导入单位、执法人员、案卷或评分事实表格（先检查，全部有效才保存；--dry-run 只预览）。"
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(KINDS), help="导入类型")
