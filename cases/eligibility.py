@@ -2,7 +2,8 @@
 
 The rules (issue 5 "Sampling rules"; seeds 000 and 002):
 
-- type fits the slot: general penalty, one of the four supporting measures, or any type;
+- type fits the slot: general penalty, one of the four supporting measures, any type, or one
+  named type (seed 003's files submitted by type);
 - decision date inside the campaign's evaluation window (inclusive);
 - a collective draws from its own unit's files; an individual only from files on which they
   are the main handler on BOTH the inspection/interview record and the filing approval form
@@ -50,7 +51,9 @@ def fits_slot(case_type: str, slot: str) -> bool:
         return case_type == CaseType.GENERAL_PENALTY
     if slot == SlotKind.SUPPORTING:
         return case_type in SUPPORTING_MEASURES
-    return True
+    if slot == SlotKind.ANY:
+        return True
+    return case_type == slot  # a one-type slot (seed 003): its value is the CaseType value
 
 
 def exclusion_reason(case: CaseFacts, rule: PoolRule) -> str | None:

@@ -39,6 +39,22 @@ class SlotKind(models.TextChoices):
     GENERAL = "general", "一般行政处罚案卷"
     SUPPORTING = "supporting", "四个配套办法案卷"
     ANY = "any", "任意类型案卷"
+    # One case type exactly (seed 003's files submitted by type); values are CaseType values.
+    NO_PENALTY = "no_penalty", "不予行政处罚决定案卷"
+    DAILY_PENALTY = "daily_penalty", "按日连续处罚案卷"
+    SEAL_SEIZE = "seal_seize", "查封扣押案卷"
+    RESTRICT_PRODUCTION = "restrict_production", "限产停产案卷"
+    DETENTION_TRANSFER = "detention_transfer", "移送行政拘留材料"
+    CRIME_TRANSFER = "crime_transfer", "涉嫌犯罪移送材料"
+    COURT_ENFORCEMENT = "court_enforcement", "申请法院强制执行材料"
+
+
+class DrawMethod(models.TextChoices):
+    """How a set of files was chosen: drawn at random with an announced seed, or submitted by
+    the candidate unit by type (seed 003: "各单位自行组织筛选优秀案卷")."""
+
+    RANDOM = "random", "随机抽取"
+    SUBMITTED = "submitted", "单位按类型提交"
 
 
 class AssignmentStatus(models.TextChoices):
@@ -46,6 +62,12 @@ class AssignmentStatus(models.TextChoices):
     ACTIVE = "active", "评查中"
     SUBMITTED = "submitted", "已提交"
     CONFLICT = "conflict", "已申报回避"
+    REPLACED = "replaced", "抽取已被取代"
+
+
+# Assignments that no longer count (loads, matrix, progress, combining): the reviewer stepped
+# aside, or a redraw replaced the file's draw.
+ENDED_ASSIGNMENT_STATUSES = (AssignmentStatus.CONFLICT, AssignmentStatus.REPLACED)
 
 
 class ItemState(models.TextChoices):

@@ -199,3 +199,48 @@ class CaseFileForm(forms.Form):
             handlers.extend((found[c], roles[field]) for c in certs if c in found)
         data["handlers"] = handlers
         return data
+
+
+class CaseSubmissionForm(forms.Form):
+    """Seed 003: per type slot of the plan, as many choices as files it asks for; each choice
+    lists the unit's eligible files of that type, or "未提供" (that file then scores 0)."""
+
+    def __init__(self, *args: Any, slots: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.slot_rows = []
+        for slot in slots:
+            choices = [("", "未提供（按 0 分计）")] + [
+                (
+                    str(case.pk),
+                    f"{case.case_number}"
+                    + (f" · {case.decision_date:%Y-%m-%d}" if case.decision_date else "")
+                    + (f" · {case.party_name}" if case.party_name else ""),
+                )
+                for case in slot.eligible
+            ]
+            names = []
+            for n in range(1, slot.count + 1):
+                name = f"slot_{slot.slot}_{n}"
+                label = slot.label if slot.count == 1 else f"{slot.label}（第 {n} 份）"
+                self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
+                names.append(name)
+            self.slot_rows.append((slot, names))
+
+    def rows(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        return [(slot, [self[name] for name in names]) for slot, names in self.slot_rows]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        picked = [data.get(name) for _slot, names in self.slot_rows for name in names]
+        picked = [p for p in picked if p]
+        if len(picked) != len(set(picked)):
+            raise forms.ValidationError("同一份案卷只能提交一次。")
+        return data
+
+    def choices(self) -> dict[str, list[int]]:
+        return {
+            slot.slot: [
+                int(self.cleaned_data[name]) for name in names if self.cleaned_data.get(name)
+            ]
+            for slot, names in self.slot_rows
+        }

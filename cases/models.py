@@ -14,7 +14,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cases.enums import Aggregation, AssignmentStatus, CaseType, HandlerRole, SlotKind
+from cases.enums import (
+    Aggregation,
+    AssignmentStatus,
+    CaseType,
+    DrawMethod,
+    HandlerRole,
+    SlotKind,
+)
 
 
 class Checklist(models.Model):
@@ -260,7 +267,10 @@ class DrawSeed(models.Model):
 
 class Draw(models.Model):
     """One recorded random draw for one candidate's slot. Immutable. A redraw is a new row with
-    a reason and `replaces`; the replaced draw stays visible."""
+    a reason and `replaces`; the replaced draw stays visible.
+
+    A SUBMITTED row records the files a unit chose for one type slot (seed 003) instead: no
+    seed, the eligible pool at submission and the unit's choice as the result."""
 
     campaign = models.ForeignKey(
         "campaigns.Campaign",
@@ -274,8 +284,16 @@ class Draw(models.Model):
     purpose = models.CharField("用途", max_length=200)
     slot = models.CharField("抽取类别", max_length=20, choices=SlotKind.choices)
     count = models.PositiveSmallIntegerField("应抽份数")
+    method = models.CharField(
+        "方式", max_length=10, choices=DrawMethod.choices, default=DrawMethod.RANDOM
+    )
     seed = models.ForeignKey(
-        DrawSeed, verbose_name="随机种子", on_delete=models.PROTECT, related_name="draws"
+        DrawSeed,
+        verbose_name="随机种子",
+        on_delete=models.PROTECT,
+        related_name="draws",
+        null=True,
+        blank=True,
     )
     pool_ids = models.JSONField("可抽案卷（规范顺序）", default=list)
     pool_hash = models.CharField("可抽范围哈希（SHA-256）", max_length=64)
@@ -308,6 +326,11 @@ class Draw(models.Model):
                 condition=Q(replaces__isnull=True) | ~Q(reason=""),
                 name="draw_redraw_needs_reason",
                 violation_error_message="重新抽取必须填写理由。",
+            ),
+            models.CheckConstraint(
+                condition=Q(method=DrawMethod.SUBMITTED) | Q(seed__isnull=False),
+                name="draw_random_needs_seed",
+                violation_error_message="抽取前必须先公布随机种子，未填写种子不能抽取。",
             ),
         )
         indexes = (
@@ -383,7 +406,8 @@ class SampledFile(models.Model):
 
 class Assignment(models.Model):
     """A reviewer assigned to a sampled file. A declared conflict ends it (CONFLICT) and a new
-    row is created for the replacement reviewer."""
+    row is created for the replacement reviewer; a redraw of the file's draw ends it too
+    (REPLACED), with the reason in the same field."""
 
     sampled = models.ForeignKey(
         SampledFile, verbose_name="抽取案卷", on_delete=models.PROTECT, related_name="assignments"
@@ -397,7 +421,7 @@ class Assignment(models.Model):
     status = models.CharField(
         "状态", max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.PROPOSED
     )
-    conflict_reason = models.TextField("回避理由", blank=True)
+    conflict_reason = models.TextField("回避或终止理由", blank=True)
     created_at = models.DateTimeField("分配时间", default=timezone.now)
     approved_at = models.DateTimeField("批准时间", null=True, blank=True)
     history = HistoricalRecords(verbose_name="评查分配历史")
@@ -413,7 +437,8 @@ class Assignment(models.Model):
                 violation_error_message="该评查人员已分配到这份案卷。",
             ),
             models.CheckConstraint(
-                condition=~Q(status=AssignmentStatus.CONFLICT) | ~Q(conflict_reason=""),
+                condition=~Q(status__in=[AssignmentStatus.CONFLICT, AssignmentStatus.REPLACED])
+                | ~Q(conflict_reason=""),
                 name="assignment_conflict_needs_reason",
                 violation_error_message="申报回避必须写明理由。",
             ),

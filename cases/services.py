@@ -8,6 +8,7 @@ through ``scoring.services.facts.record_fact`` (source ``case_review``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,17 +19,25 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import check_unit, writes_everything
 from accounts.enums import Role
-from campaigns.enums import CampaignStatus
+from campaigns.enums import CampaignStatus, PhaseKind
+from campaigns.phases import is_open
 from cases import assignment as solver
 from cases import draws as drawing
 from cases import eligibility
 from cases import scoring as file_scoring
-from cases.enums import AssignmentStatus, CaseType, HandlerRole, SlotKind
+from cases.enums import (
+    ENDED_ASSIGNMENT_STATUSES,
+    AssignmentStatus,
+    CaseType,
+    DrawMethod,
+    HandlerRole,
+    SlotKind,
+)
 from cases.models import (
     Assignment,
     CaseDocument,
@@ -41,6 +50,7 @@ from cases.models import (
     ReviewSettings,
     SampledFile,
 )
+from cases.selectors import CASE_FACT_KEYS
 from scoring.enums import FactSource
 from scoring.services.rubrics import CLOSED_STATUSES
 
@@ -49,9 +59,6 @@ if TYPE_CHECKING:
     from campaigns.models import Campaign, Officer, OrgUnit
     from scoring.models import Candidate, Fact
 
-# The record facts the shipped rubrics declare for file scores (s000-*: sampled_case_files;
-# s002-individual: sampled_case_files with grave_defect; s003-collective: case_files).
-CASE_FACT_KEYS = ("sampled_case_files", "case_files")
 
 OWN_UNIT_MESSAGE = "不得评查本单位的案卷。"
 
@@ -326,7 +333,7 @@ def import_cases(*, rows: Sequence[Mapping[str, Any]], actor: User | None) -> li
 # Draw plans per rubric (issue 5 §2): (slot, count) per candidate.
 # 000 collective "2份一般行政处罚案卷和1份四个配套办法案卷"; 000 individual "随机抽取 2 份";
 # 002 individual "1 份一般行政处罚案卷和 1 份配套办法案卷". Seed 003's 7 files are submitted
-# by type, not drawn (see the report: not built as a submission flow).
+# by type, not drawn: SUBMISSION_PLANS below.
 SAMPLING_PLANS: dict[str, tuple[tuple[str, int], ...]] = {
     "s000-collective": ((SlotKind.GENERAL, 2), (SlotKind.SUPPORTING, 1)),
     "s000-individual": ((SlotKind.ANY, 2),),
@@ -338,6 +345,8 @@ SAMPLING_PLANS: dict[str, tuple[tuple[str, int], ...]] = {
 def draw_plan(*, candidate: Candidate, seed: DrawSeed | None, actor: User | None) -> list[Draw]:
     """Every draw the candidate's rubric calls for, with one announced seed."""
     plan = SAMPLING_PLANS.get(candidate.campaign_rubric.rubric_key)
+    if plan is None and candidate.campaign_rubric.rubric_key in SUBMISSION_PLANS:
+        raise ValidationError("该评分细则的案卷由参评单位按类型提交，不随机抽取。")
     if plan is None:
         raise ValidationError(f"评分细则“{candidate.campaign_rubric.rubric_key}”没有案卷抽取方案。")
     return [
@@ -414,6 +423,8 @@ def _case_facts(
         qs = qs.filter(case_type=CaseType.GENERAL_PENALTY)
     elif slot == SlotKind.SUPPORTING:
         qs = qs.filter(case_type__in=sorted(eligibility.SUPPORTING_MEASURES))
+    elif slot != SlotKind.ANY:
+        qs = qs.filter(case_type=slot)
     rows = list(qs.order_by("pk").values("pk", "case_type", "unit_id", "decision_date"))
     roles: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for case_id, officer, role in CaseHandler.objects.filter(
@@ -560,7 +571,7 @@ def draw_files(
         Assignment.objects.filter(
             sampled__draw=replaces, status__in=[AssignmentStatus.PROPOSED, AssignmentStatus.ACTIVE]
         ).update(
-            status=AssignmentStatus.CONFLICT,
+            status=AssignmentStatus.REPLACED,
             conflict_reason=f"抽取 #{replaces.pk} 已被重新抽取取代",
         )
     return draw
@@ -591,17 +602,188 @@ class DrawCheck:
 def verify_draw(*, draw: Draw) -> DrawCheck:
     """Recompute a draw from its recorded seed and the CURRENT eligible pool (as of the draw's
     place in the sequence of draws). A changed registry shows as a different pool hash; a
-    tampered result as a different result."""
+    tampered result as a different result.
+
+    A submitted set (seed 003) has no seed to recompute: its "recomputed" result is the
+    recorded files still in the pool, so a file that was not eligible shows as a mismatch."""
     candidate = draw.candidate
     pool = eligible_pool(campaign=draw.campaign, candidate=candidate, slot=draw.slot, before=draw)
+    recorded = [int(i) for i in draw.result_ids]
+    if draw.method == DrawMethod.SUBMITTED:
+        admitted = set(pool)
+        recomputed = [i for i in recorded if i in admitted]
+    else:
+        recomputed = drawing.draw(draw.seed.value, pool, draw.count)
     return DrawCheck(
         draw_id=draw.pk,
         recorded_pool_hash=draw.pool_hash,
         current_pool_hash=drawing.pool_hash(pool),
-        recorded_result=[int(i) for i in draw.result_ids],
-        recomputed_result=drawing.draw(draw.seed.value, pool, draw.count),
+        recorded_result=recorded,
+        recomputed_result=recomputed,
         current_pool_size=len(pool),
     )
+
+
+# --- seed 003: files submitted by type ----------------------------------------------------------
+
+# Seed 003 (先进集体评选细则 一(二)): "应提交 2016 年 9-11 月期间形成的 7 份执法案卷：（1）3 份行政
+# 处罚案卷；（2）1 份按日计罚案卷；（3）1 份移送公安机关行政拘留材料；（4）1 份涉嫌环境污染犯罪移送
+# 公安机关材料；（5）1 份申请法院强制执行材料" — chosen by the unit ("各单位自行组织筛选优秀案卷"),
+# during self-assessment; "未提供的,该案卷按零分计".
+SUBMISSION_PLANS: dict[str, tuple[tuple[str, int], ...]] = {
+    "s003-collective": (
+        (SlotKind.GENERAL, 3),
+        (SlotKind.DAILY_PENALTY, 1),
+        (SlotKind.DETENTION_TRANSFER, 1),
+        (SlotKind.CRIME_TRANSFER, 1),
+        (SlotKind.COURT_ENFORCEMENT, 1),
+    ),
+}
+SUBMISSION_PHASE = PhaseKind.SELF_ASSESSMENT
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionSlot:
+    slot: str
+    label: str
+    count: int
+    eligible: list[CaseFile]
+
+
+def submission_plan(candidate: Candidate) -> tuple[tuple[str, int], ...]:
+    plan = SUBMISSION_PLANS.get(candidate.campaign_rubric.rubric_key)
+    if plan is None or candidate.unit_id is None:
+        raise ValidationError("该参评对象的评分细则不需要按类型提交案卷。")
+    return plan
+
+
+def submitted_draws(candidate: Candidate) -> list[Draw]:
+    return list(
+        Draw.objects.filter(candidate=candidate, method=DrawMethod.SUBMITTED).order_by("pk")
+    )
+
+
+def _slot_pools(
+    *, campaign: Campaign, candidate: Candidate, slots: Sequence[str]
+) -> tuple[dict[int, eligibility.CaseFacts], eligibility.PoolRule, dict[str, list[int]]]:
+    """Every slot's pool from one read of the unit's files (3 queries, not 3 per slot). The
+    slots are disjoint types, so each pool equals what eligible_pool gives for it alone (and
+    what verify_draw recomputes)."""
+    facts = _case_facts(campaign=campaign, candidate=candidate, slot=SlotKind.ANY)
+    rule = pool_rule(
+        campaign=campaign, candidate=candidate, slot=SlotKind.ANY, among=[f.id for f in facts]
+    )
+    pools = {
+        slot: eligibility.eligible_ids(facts, dataclasses.replace(rule, slot=slot))
+        for slot in slots
+    }
+    return {f.id: f for f in facts}, rule, pools
+
+
+def submission_slots(*, candidate: Candidate) -> list[SubmissionSlot]:
+    """What the unit may submit now: per slot of the plan, its eligible files (4 queries)."""
+    plan = submission_plan(candidate)
+    _facts, _rule, pools = _slot_pools(
+        campaign=candidate.campaign_rubric.campaign,
+        candidate=candidate,
+        slots=[slot for slot, _n in plan],
+    )
+    cases = CaseFile.objects.in_bulk({i for ids in pools.values() for i in ids})
+    return [
+        SubmissionSlot(slot, SlotKind(slot).label, count, [cases[i] for i in pools[slot]])
+        for slot, count in plan
+    ]
+
+
+def submission_open(candidate: Candidate) -> bool:
+    return is_open(candidate.campaign_rubric.campaign, SUBMISSION_PHASE)
+
+
+@transaction.atomic
+def submit_case_files(
+    *, candidate: Candidate, choices: Mapping[str, Sequence[int]], actor: User | None
+) -> list[Draw]:
+    """The unit submits its case files by type (seed 003), once, while self-assessment is open.
+
+    `choices` maps each slot of the plan to the chosen file ids (at most the slot's count; an
+    empty slot is "未提供" and scores 0). Every file must be the unit's own and eligible (type,
+    decision window, not sampled before, not serving another candidate). Any problem raises
+    one ValidationError listing them all, and nothing is saved. Each slot is recorded as a
+    SUBMITTED Draw with its pool and hash, so the files then go to cross-review like drawn
+    ones and `verify_draw` can check them."""
+    from scoring.models import Candidate as CandidateModel
+
+    plan = submission_plan(candidate)
+    campaign = candidate.campaign_rubric.campaign
+    if actor is not None:
+        check_unit(actor, candidate.unit, write=True)
+    if campaign.status in CLOSED_STATUSES:
+        raise ValidationError("活动已结束，不能再提交案卷。")
+    if not is_open(campaign, SUBMISSION_PHASE):
+        raise ValidationError("自评推选阶段未开放或已截止，不能提交案卷。")
+    # Two submissions of one unit at once (two tabs): the candidate row serialises them.
+    CandidateModel.objects.select_for_update().filter(pk=candidate.pk).first()
+    if Draw.objects.filter(candidate=candidate, method=DrawMethod.SUBMITTED).exists():
+        raise ValidationError("本单位已提交案卷，提交后不能更改。")
+    slots = [slot for slot, _n in plan]
+    unknown = sorted(set(choices) - set(slots))
+    if unknown:
+        raise ValidationError(f"评分细则没有这些案卷类别：{'、'.join(unknown)}。")
+    try:
+        chosen = {slot: [int(i) for i in choices.get(slot) or ()] for slot in slots}
+    except (TypeError, ValueError):
+        raise ValidationError("案卷编号无效。") from None
+    if not any(chosen.values()):
+        raise ValidationError("请至少选择一份案卷再提交（未提供的类型按 0 分计）。")
+    facts, rule, pools = _slot_pools(campaign=campaign, candidate=candidate, slots=slots)
+    cases = CaseFile.objects.in_bulk({i for ids in chosen.values() for i in ids})
+    errors: list[str] = []
+    seen: set[int] = set()
+    for slot, count in plan:
+        label = SlotKind(slot).label
+        if len(chosen[slot]) > count:
+            errors.append(f"“{label}”应提交 {count} 份，实际选择了 {len(chosen[slot])} 份。")
+        for case_id in chosen[slot]:
+            case = cases.get(case_id)
+            if case is None or case.unit_id != candidate.unit_id:
+                errors.append(f"“{label}”：案卷 #{case_id} 不存在或不是本单位的案卷。")
+                continue
+            if case_id in seen:
+                errors.append(f"案卷“{case.case_number}”被重复选择，每份案卷只能提交一次。")
+                continue
+            seen.add(case_id)
+            if case_id not in pools[slot]:
+                found = facts.get(case_id)
+                why = (
+                    eligibility.exclusion_reason(found, dataclasses.replace(rule, slot=slot))
+                    if found is not None
+                    else "决定日期不在评审期内"
+                )
+                errors.append(f"“{label}”：案卷“{case.case_number}”不能提交（{why}）。")
+    if errors:
+        raise ValidationError(errors)
+    draws = []
+    for slot, count in plan:
+        label = SlotKind(slot).label
+        draw = Draw.objects.create(
+            campaign=campaign,
+            candidate=candidate,
+            purpose=f"{candidate} · {label}（单位提交）",
+            slot=slot,
+            count=count,
+            method=DrawMethod.SUBMITTED,
+            seed=None,
+            pool_ids=pools[slot],
+            pool_hash=drawing.pool_hash(pools[slot]),
+            result_ids=chosen[slot],
+            drawn_by=actor,
+        )
+        SampledFile.objects.bulk_create(
+            SampledFile(draw=draw, case_file_id=case_id, position=index)
+            for index, case_id in enumerate(chosen[slot], start=1)
+        )
+        draws.append(draw)
+    return draws
 
 
 # --- assignment ---------------------------------------------------------------------------------
@@ -740,6 +922,7 @@ def _locked_review(assignment: Assignment, actor: User) -> tuple[Assignment, Fil
         raise ValidationError("活动已结束，案卷评查不能再更改。")
     if campaign.status != CampaignStatus.ACTIVE:
         raise ValidationError("活动尚未开始，不能评查案卷。")
+    check_review_phase(campaign)
     review = FileReview.objects.select_for_update().filter(assignment=assignment).first()
     if review is None:
         review = FileReview.objects.create(
@@ -748,6 +931,20 @@ def _locked_review(assignment: Assignment, actor: User) -> tuple[Assignment, Fil
     if review.is_locked:
         raise ValidationError("评查结果已提交并锁定，不能再修改。")
     return assignment, review
+
+
+REVIEW_PHASE_MESSAGE = "复审阶段未开放或已截止，现在不能评查案卷（保存或提交评分）。"
+
+
+def check_review_phase(campaign: Campaign) -> None:
+    """Scoring a file (saving marks, submitting) only while the campaign's review phase is
+    open — when the campaign defines one; a campaign without a review phase is not gated."""
+    from campaigns.models import Phase
+
+    if not Phase.objects.filter(campaign=campaign, kind=PhaseKind.REVIEW).exists():
+        return
+    if not is_open(campaign, PhaseKind.REVIEW):
+        raise ValidationError(REVIEW_PHASE_MESSAGE)
 
 
 def _validate_partial(
@@ -844,7 +1041,7 @@ def _combine(*, sampled: SampledFile, actor: User | None) -> None:
     options = review_settings(campaign)
     live = list(
         Assignment.objects.filter(sampled=sampled)
-        .exclude(status=AssignmentStatus.CONFLICT)
+        .exclude(status__in=ENDED_ASSIGNMENT_STATUSES)
         .select_related("review")
     )
     submitted = [a.review for a in live if a.status == AssignmentStatus.SUBMITTED]
@@ -1010,7 +1207,7 @@ def progress_by_reviewer(campaign: Campaign) -> list[dict[str, Any]]:
     rows: dict[int, dict[str, Any]] = {}
     for a in (
         Assignment.objects.filter(sampled__draw__campaign=campaign)
-        .exclude(status=AssignmentStatus.CONFLICT)
+        .exclude(status__in=ENDED_ASSIGNMENT_STATUSES)
         .select_related("reviewer", "sampled")
     ):
         row = rows.setdefault(
@@ -1029,7 +1226,7 @@ def matrix(campaign: Campaign) -> tuple[list[Any], list[Any], dict[tuple[int, in
     counts: dict[tuple[int, int], int] = defaultdict(int)
     for reviewer_unit, file_unit in (
         Assignment.objects.filter(sampled__draw__campaign=campaign)
-        .exclude(status=AssignmentStatus.CONFLICT)
+        .exclude(status__in=ENDED_ASSIGNMENT_STATUSES)
         .values_list("reviewer__unit_id", "sampled__case_file__unit_id")
     ):
         counts[(reviewer_unit, file_unit)] += 1
@@ -1045,8 +1242,16 @@ def flagged_files(campaign: Campaign) -> QuerySet[SampledFile]:
 
 
 def draws_of(campaign: Campaign) -> QuerySet[Draw]:
+    """A campaign's draws and submissions, each with the number of its files' assignments a
+    redraw ended (status REPLACED); one query."""
     return (
         Draw.objects.filter(campaign=campaign)
         .select_related("seed", "candidate", "replaces", "replaced_by", "drawn_by")
+        .annotate(
+            replaced_assignments=Count(
+                "sampled__assignments",
+                filter=Q(sampled__assignments__status=AssignmentStatus.REPLACED),
+            )
+        )
         .order_by("pk")
     )

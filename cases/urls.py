@@ -14,4 +14,5 @@ urlpatterns = [
     path("sampled/<int:pk>/arbitrate/", views.arbitrate, name="arbitrate"),
     path("unit/<int:pk>/", views.unit_cases, name="unit_cases"),
     path("candidate/<int:pk>/", views.candidate_files, name="candidate_files"),
+    path("candidate/<int:pk>/submit/", views.submit_cases, name="submit_cases"),
 ]

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,6 +30,7 @@ from cases.enums import AssignmentStatus
 from cases.forms import (
     ArbitrationForm,
     CaseFileForm,
+    CaseSubmissionForm,
     ConflictForm,
     DrawPlanForm,
     ReviewForm,
@@ -123,6 +124,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         form = ReviewForm(
             initial=ReviewForm.initial_from(stored.marks if stored else {}), **form_kwargs
         )
+    phase_message = ""
+    try:
+        services.check_review_phase(campaign)
+    except ValidationError as exc:
+        phase_message = "；".join(exc.messages)
     documents = (
         CaseDocument.objects.filter(case_file=case)
         .select_related("evidence")
@@ -144,6 +150,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "checklist": checklist,
             "documents": documents,
             "conflict_form": ConflictForm(),
+            "phase_message": phase_message,
         },
     )
 
@@ -230,7 +237,58 @@ def candidate_files(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/candidate_files.html",
-        {"candidate": candidate, "draws": draws, "files": files},
+        {
+            "candidate": candidate,
+            "draws": draws,
+            "files": files,
+            "submits_by_type": candidate.campaign_rubric.rubric_key in services.SUBMISSION_PLANS,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@refusal_page
+def submit_cases(request: HttpRequest, pk: int) -> HttpResponse:
+    """Seed 003: the candidate unit picks one eligible file per type slot and submits the set
+    (once, while self-assessment is open; the service checks both)."""
+    candidate = get_candidate_for_user(request.user, pk)
+    if (
+        candidate.campaign_rubric.rubric_key not in services.SUBMISSION_PLANS
+        or not candidate.unit_id
+    ):
+        raise Http404
+    submitted = services.submitted_draws(candidate)
+    form = None
+    errors: list[str] = []
+    if not submitted:
+        slots = services.submission_slots(candidate=candidate)
+        data = request.POST if request.method == "POST" else None
+        form = CaseSubmissionForm(data, slots=slots)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    services.submit_case_files(
+                        candidate=candidate, choices=form.choices(), actor=request.user
+                    )
+                    messages.success(request, "案卷已提交，将进入交叉评查。")
+                    return redirect("cases:candidate_files", pk=candidate.pk)
+                except ValidationError as exc:
+                    errors = _messages_of(exc)
+            else:
+                errors = [e for field_errors in form.errors.values() for e in field_errors]
+    return render(
+        request,
+        "cases/submit_cases.html",
+        {
+            "candidate": candidate,
+            "campaign": candidate.campaign_rubric.campaign,
+            "form": form,
+            "errors": errors,
+            "submitted": submitted,
+            "phase_open": services.submission_open(candidate),
+        },
+        status=400 if errors else 200,
     )
 
 

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases.selectors import score_sheet_files
 from scoring import access, selectors
 from scoring.forms import WhatIfForm
 from scoring.services.rubrics import rubric_of
@@ -53,6 +54,8 @@ def _context(request: HttpRequest, candidate, sheet, form=None, outcome=None) ->
         "can_what_if": can_what_if,
         "form": form,
         "outcome": outcome,
+        # Case-file review (案卷评查): each sampled file's points, 0 with the reason.
+        "case_files": score_sheet_files(candidate, sheet.rubric),
     }
 
 

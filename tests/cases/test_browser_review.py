@@ -1,6 +1,7 @@
 """In a real browser (headless Debian chromium, marked e2e: `pytest -m e2e`): a reviewer opens
 an assigned file, scores the checklist (autosaved as they go), marks a grave problem with a
-reason, submits; the page locks, and the candidate's case-file results show 0 with the reason.
+reason, submits; the page locks, and the candidate's case-file results and score sheet show 0
+with the reason.
 
 The `browser` fixture lives in tests/e2e/conftest.py, which this directory does not see, so a
 minimal copy is here."""
@@ -137,5 +138,12 @@ def test_reviewer_scores_marks_grave_problem_submits_and_candidate_sees_zero(bro
         admin_page.goto(live_server.url + reverse("cases:candidate_files", args=[candidate.pk]))
         expect(admin_page.get_by_test_id("file-score")).to_have_text("0.00")
         expect(admin_page.get_by_test_id("files")).to_contain_text(reason)
+        # The candidate's score sheet (scoring) shows the file at 0 with the reason too.
+        admin_page.goto(live_server.url + reverse("scoring:score_sheet", args=[candidate.pk]))
+        files = admin_page.get_by_test_id("sheet-case-files")
+        expect(files.get_by_test_id("sheet-file-score")).to_have_text("0.00")
+        expect(files.get_by_test_id("sheet-file-points")).to_have_text("0.00")
+        expect(files).to_contain_text("泰环罚〔2024〕77号")
+        expect(files.get_by_test_id("sheet-file-reasons")).to_contain_text(reason)
     finally:
         admin_ctx.close()

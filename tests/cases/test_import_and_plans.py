@@ -97,8 +97,12 @@ def test_seed000_collective_plan_draws_two_general_and_one_supporting(
     assert supporting.case_type == "seal_seize"
 
 
-def test_plan_for_a_rubric_without_case_files(campaign, own_unit, campaign_admin, seed):
+def test_plan_for_a_rubric_whose_files_are_submitted_not_drawn(
+    campaign, own_unit, campaign_admin, seed
+):
+    # Seed 003: "各单位自行组织筛选优秀案卷" — the 7 files are submitted by type (see
+    # test_submission.py), so the office's draw refuses with the reason.
     pin_ = pin(campaign, "s003-collective", campaign_admin)
     candidate = register_candidate(campaign_rubric=pin_, unit=own_unit, actor=campaign_admin)
-    with pytest.raises(ValidationError, match="没有案卷抽取方案"):
+    with pytest.raises(ValidationError, match="由参评单位按类型提交，不随机抽取"):
         services.draw_plan(candidate=candidate, seed=seed, actor=campaign_admin)

@@ -269,3 +269,21 @@ def test_oversight_query_count_does_not_grow_with_draws(
         page = client.get(url).content.decode()
     assert page.count("/cases/candidate/") == 3
     assert len(three) == len(one)
+
+
+def test_blind_mode_masks_party_and_officer_names_too(client_for, assignment, reviewer_b):
+    from cases.models import CaseFile
+
+    case = assignment.sampled.case_file
+    CaseFile.objects.filter(pk=case.pk).update(party_name="某某化工有限公司")
+    officer_name = case.handlers.select_related("officer").first().officer.name  # 张执法
+    client = client_for(reviewer_b)
+    url = reverse("cases:review", args=[assignment.pk])
+    seen = client.get(url).content.decode()
+    assert "某某化工有限公司" in seen and "甲分局" in seen  # not blind: shown
+    ReviewSettings.objects.update(blind=True)
+    for page in (client.get(url), client.get(reverse("cases:queue"))):
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert "某某化工有限公司" not in text and "甲分局" not in text
+        assert officer_name not in text and case.case_number not in text
