@@ -9,6 +9,6 @@ from submissions.services.reports import remind_late_units
 
 @shared_task
 def task_remind_late_reports() -> int:
-    """Daily (CELERY_BEAT_SCHEDULE): remind units late with a monthly report. Safe to run
-    twice (a second run sends the same reminder again, nothing else). Returns mails sent."""
+    """Daily (CELERY_BEAT_SCHEDULE): remind units late with a monthly report, once per late
+    report (a second run sends nothing). Returns mails sent."""
     return remind_late_units()

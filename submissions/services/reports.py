@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import check_unit
 from accounts.enums import Role
@@ -74,16 +74,16 @@ def submit_report(
     (the unit's own evidence files) are added to the report's attachments, never removed."""
     check_unit(actor, unit, write=True)
     if campaign.status != CampaignStatus.ACTIVE:
-        raise ValidationError("活动未在进行中，不能报送。")
+        raise ValidationError(_("活动未在进行中，不能报送。"))
     if not Participation.objects.filter(campaign=campaign, unit=unit).exists():
-        raise ValidationError("本单位未参加该活动。")
+        raise ValidationError(_("本单位未参加该活动。"))
     if kind not in ReportKind.values:
-        raise ValidationError("未知的报送类型。")
+        raise ValidationError(_("未知的报送类型。"))
     period = month_start(period)
     if period > month_start(timezone.localdate()):
-        raise ValidationError("不能报送未来月份。")
+        raise ValidationError(_("不能报送未来月份。"))
     if not content.strip():
-        raise ValidationError({"content": "请填写报送内容。"})
+        raise ValidationError({"content": _("请填写报送内容。")})
     report = MonthlyReport.objects.filter(
         campaign=campaign, unit=unit, kind=kind, period=period
     ).first()
@@ -95,7 +95,10 @@ def submit_report(
     files = list(files)
     for file in files:
         if file.owner_unit_id != unit.pk or file.is_withdrawn:
-            raise ValidationError(f"文件“{file.original_name}”不属于本单位或已撤回，不能作为附件。")
+            raise ValidationError(
+                _("文件“%(name)s”不属于本单位或已撤回，不能作为附件。")
+                % {"name": file.original_name}
+            )
     report._history_user = actor  # type: ignore[attr-defined]
     report.save()
     if files:
@@ -142,25 +145,59 @@ def late_reports(*, campaign: Campaign, today: dt.date | None = None) -> list[La
 
 
 def remind_late_units(*, today: dt.date | None = None) -> int:
-    """Mail the staff of every late unit of every active campaign; returns mails sent."""
+    """Remind every late unit of every active campaign: an in-portal notice to the unit and a
+    mail to its branch staff, once per late report (the notice's identity is the unit, the
+    campaign and the report's due date), so a second run the same day — or any later day —
+    sends nothing new. Returns the mails sent."""
+    # Imported here: notifications reads its progress figures from dashboard, which reads
+    # late_reports from this module.
+    from django.urls import reverse
+
+    from notifications.enums import NoticeKind
+    from notifications.services import post_notice
+
+    late_notice_kind = {
+        ReportKind.STATISTICS: NoticeKind.LATE_STATISTICS,
+        ReportKind.BRIEFING: NoticeKind.LATE_BRIEFING,
+    }
+
     sent = 0
     for campaign in Campaign.objects.filter(status=CampaignStatus.ACTIVE):
-        for late in late_reports(campaign=campaign, today=today):
-            recipients = list(
-                User.objects.filter(unit=late.unit, role=Role.BRANCH_STAFF, is_active=True)
-                .exclude(email="")
-                .values_list("email", flat=True)
+        late_units = late_reports(campaign=campaign, today=today)
+        emails = _staff_emails({late.unit.pk for late in late_units})
+        for late in late_units:
+            recipients = emails.get(late.unit.pk, [])
+            _notice, created = post_notice(
+                kind=late_notice_kind[late.kind],
+                title=_("【%(campaign)s】%(kind)s逾期未报提醒")
+                % {"campaign": campaign.title, "kind": late.kind_label},
+                body=_(
+                    "%(unit)s：%(period)s%(kind)s应于%(due)s前报送，目前尚未报送，"
+                    "请尽快登录平台报送。"
+                )
+                % {
+                    "unit": late.unit.name,
+                    "period": f"{late.period:%Y年%m月}",
+                    "kind": late.kind_label,
+                    "due": f"{late.due:%Y年%m月%d日}",
+                },
+                link=reverse("submissions:unit_reports", args=[campaign.pk]),
+                unit=late.unit,
+                campaign=campaign,
+                on_date=late.due,
+                emails=recipients,
             )
-            if not recipients:
-                continue
-            send_mail(
-                subject=f"【{campaign.title}】{late.kind_label}逾期未报提醒",
-                message=(
-                    f"{late.unit.name}：{late.period:%Y年%m月}{late.kind_label}应于"
-                    f"{late.due:%Y年%m月%d日}前报送，目前尚未报送，请尽快登录平台报送。"
-                ),
-                from_email=None,
-                recipient_list=recipients,
-            )
-            sent += 1
+            sent += int(created and bool(recipients))
     return sent
+
+
+def _staff_emails(unit_ids: Iterable[int]) -> dict[int, list[str]]:
+    emails: dict[int, list[str]] = {}
+    rows = (
+        User.objects.filter(unit_id__in=list(unit_ids), role=Role.BRANCH_STAFF, is_active=True)
+        .exclude(email="")
+        .values_list("unit_id", "email")
+    )
+    for unit_id, email in rows:
+        emails.setdefault(unit_id, []).append(email)
+    return emails

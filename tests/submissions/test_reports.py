@@ -9,6 +9,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from notifications.enums import NoticeKind
+from notifications.models import Notice
 from submissions.enums import ReportKind
 from submissions.models import MonthlyReport, ReportSchedule
 from submissions.services.reports import (
@@ -64,6 +66,26 @@ def test_reminder_mails_staff_of_late_units(campaign, own_staff, other_staff):
     assert sent == 2  # statistics and briefing for the one unit with an address
     assert all(m.to == ["own@example.org"] for m in mail.outbox)
     assert "逾期未报" in mail.outbox[0].subject
+
+
+def test_reminder_is_sent_once_per_late_report(campaign, own_unit, own_staff, other_staff):
+    own_staff.email = "own@example.org"
+    own_staff.save(update_fields=["email"])
+    today = dt.date(2024, 4, 10)
+
+    assert remind_late_units(today=today) == 2
+    # The next day's beat run (and a repeated one) finds the same late reports: nothing new.
+    assert remind_late_units(today=today) == 0
+    assert remind_late_units(today=today + dt.timedelta(days=1)) == 0
+
+    assert len(mail.outbox) == 2
+    # Each late unit also sees an in-portal notice per late report, with or without an address.
+    notices = Notice.objects.filter(campaign=campaign)
+    assert notices.count() == 4
+    assert set(notices.filter(unit=own_unit).values_list("kind", flat=True)) == {
+        NoticeKind.LATE_STATISTICS,
+        NoticeKind.LATE_BRIEFING,
+    }
 
 
 def test_reminder_task_runs(campaign):

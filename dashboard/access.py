@@ -1,0 +1,49 @@
+"""Who sees which part of the progress dashboard (STYLE.md #5), in the style of accounts.access.
+
+- Campaign admins (the office) and leadership see every unit's row, the charts and the current
+  ranking. Leadership only reads: the dashboard has nothing to change, and the one action on it
+  (sending the reminders now) is the office's: 403 for them.
+- Reviewers see their review queue's progress, not the units' rows or the ranking.
+- Branch staff see only their own units' rows: no other unit, no ranking, no charts drawn from
+  other units' numbers. Staff of a unit outside the campaign get 404 (get_campaign_for_user).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from accounts.access import own_unit_ids, writes_everything
+from accounts.enums import Role
+
+if TYPE_CHECKING:
+    from accounts.access import AnyUser
+
+OFFICE, LEADERSHIP, REVIEWER, STAFF = "office", "leadership", "reviewer", "staff"
+
+
+def dashboard_role(user: AnyUser) -> str:
+    if writes_everything(user):
+        return OFFICE
+    if user.role == Role.LEADERSHIP:
+        return LEADERSHIP
+    if user.role == Role.REVIEWER:
+        return REVIEWER
+    return STAFF
+
+
+def sees_all_units(user: AnyUser) -> bool:
+    """The per-unit table of every unit, the charts and the ranking."""
+    return dashboard_role(user) in (OFFICE, LEADERSHIP)
+
+
+def visible_unit_ids(user: AnyUser) -> frozenset[int] | None:
+    """None: every unit's row; otherwise only these units' rows (empty for reviewers)."""
+    if sees_all_units(user):
+        return None
+    if dashboard_role(user) == REVIEWER:
+        return frozenset()
+    return own_unit_ids(user)
+
+
+def may_send_reminders(user: AnyUser) -> bool:
+    return dashboard_role(user) == OFFICE
