@@ -18,6 +18,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import access
 from campaigns.models import OrgUnit
@@ -40,12 +42,12 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-EMPTY = "文件为空。"
-QUOTA = "本单位佐证材料已达配额上限。"
+EMPTY = gettext_lazy("文件为空。")
+QUOTA = gettext_lazy("本单位佐证材料已达配额上限。")
 MAX_NAME_CHARS = 255
 MAX_STEM_CHARS = 200
 MAX_EXT_CHARS = 16
-UNNAMED = "未命名文件"
+UNNAMED = "未命名文件"  # stored as the display name: data, not interface
 
 
 def _megabytes(n: int) -> str:
@@ -54,7 +56,7 @@ def _megabytes(n: int) -> str:
 
 
 def too_large_message(limit: int) -> str:
-    return f"文件超过 {_megabytes(limit)} MB 上限。"
+    return _("文件超过 %(mb)s MB 上限。") % {"mb": _megabytes(limit)}
 
 
 def sanitize_display_name(raw: str, kind: str) -> str:
@@ -185,7 +187,7 @@ def withdraw_evidence(
     check_evidence(actor, evidence, write=True)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("请填写撤回原因。", code="reason_required")
+        raise ValidationError(_("请填写撤回原因。"), code="reason_required")
     with transaction.atomic():
         now = timezone.now()
         updated = EvidenceFile.objects.filter(
@@ -199,10 +201,13 @@ def withdraw_evidence(
         current = EvidenceFile.objects.get(pk=evidence.pk)
         if not updated:
             if current.is_withdrawn and current.version == expected_version:
-                raise ValidationError("该文件已撤回。", code="already_withdrawn")
+                raise ValidationError(_("该文件已撤回。"), code="already_withdrawn")
             raise ValidationError(
-                f"该文件已被他人修改（当前为第 {current.version} 版，您提交的是第 "
-                f"{expected_version} 版），未做更改。请刷新页面查看最新状态后再操作。",
+                _(
+                    "该文件已被他人修改（当前为第 %(current)s 版，您提交的是第 %(posted)s 版），"
+                    "未做更改。请刷新页面查看最新状态后再操作。"
+                )
+                % {"current": current.version, "posted": expected_version},
                 code="stale_version",
             )
         # .update() bypasses signals: record the history row explicitly.

@@ -13,11 +13,13 @@ import zlib
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from evidence.enums import EvidenceKind
 
-WRONG_CONTENT = "文件内容与扩展名不符：只接受 PDF、JPEG、PNG、DOCX、XLSX、MP4。"
-ZIP_BOMB = "压缩文档解压后过大，疑似压缩炸弹，已拒绝。"
+WRONG_CONTENT = gettext_lazy("文件内容与扩展名不符：只接受 PDF、JPEG、PNG、DOCX、XLSX、MP4。")
+ZIP_BOMB = gettext_lazy("压缩文档解压后过大，疑似压缩炸弹，已拒绝。")
 
 # Limits on DOCX/XLSX archives. Real documents of a few hundred pages stay far below them.
 ZIP_MAX_ENTRIES = 2_000
@@ -83,7 +85,8 @@ def check_archive(archive: zipfile.ZipFile) -> None:
     entries = archive.infolist()
     if len(entries) > ZIP_MAX_ENTRIES:
         raise ValidationError(
-            f"压缩文档包含的条目过多（超过 {ZIP_MAX_ENTRIES} 个），已拒绝。", code="zip_entries"
+            _("压缩文档包含的条目过多（超过 %(n)s 个），已拒绝。") % {"n": ZIP_MAX_ENTRIES},
+            code="zip_entries",
         )
     total = 0
     for entry in entries:

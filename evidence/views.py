@@ -20,6 +20,8 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
@@ -32,10 +34,10 @@ from evidence.storage import EvidenceUploadHandler
 
 logger = logging.getLogger(__name__)
 
-NO_FILE = "请选择要上传的文件。"
-NO_UNIT = "未指定所属单位。"
-NOT_FOUND = "找不到该单位，或您无权为其上传材料。"
-FORBIDDEN = "您的角色只能查看佐证材料，不能上传或撤回。"
+NO_FILE = gettext_lazy("请选择要上传的文件。")
+NO_UNIT = gettext_lazy("未指定所属单位。")
+NOT_FOUND = gettext_lazy("找不到该单位，或您无权为其上传材料。")
+FORBIDDEN = gettext_lazy("您的角色只能查看佐证材料，不能上传或撤回。")
 # Downloads: never rendered by the browser, whatever it guesses.
 DOWNLOAD_CSP = "default-src 'none'; sandbox"
 # Images preview in a fully sandboxed document that can load nothing else.
@@ -165,7 +167,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     raw_version = request.POST.get("version", "")
     try:
         if not raw_version.isdigit():
-            raise ValidationError("缺少版本号，请刷新页面后重试。", code="version_required")
+            raise ValidationError(_("缺少版本号，请刷新页面后重试。"), code="version_required")
         evidence = services.withdraw_evidence(
             evidence=evidence,
             actor=request.user,
@@ -182,7 +184,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         if _wants_json(request):
             return JsonResponse({"id": evidence.pk, "version": evidence.version})
-        messages.success(request, f"已撤回“{evidence.original_name}”。")
+        messages.success(request, _("已撤回“%(name)s”。") % {"name": evidence.original_name})
     return redirect("evidence:unit_files", unit_pk=evidence.owner_unit_id)
 
 

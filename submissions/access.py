@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.access import (
     is_scoped_to_unit,
@@ -29,6 +31,9 @@ from submissions.models import Claim
 
 if TYPE_CHECKING:
     from accounts.access import AnyUser
+
+
+REVIEWER_MAY_NOT_FILL = gettext_lazy("评审人员只能通过复核（认定、调整、退回）处理单位的申报。")
 
 
 # --- predicates ------------------------------------------------------------------------------
@@ -83,16 +88,16 @@ def check_claim(user: AnyUser, claim: Claim, *, write: bool = False, review: boo
     if not _sees_unit(user, claim.owner_unit_id):
         raise Http404
     if write and not may_fill(user):
-        raise PermissionDenied("评审人员只能通过复核（认定、调整、退回）处理单位的申报。")
+        raise PermissionDenied(REVIEWER_MAY_NOT_FILL)
     if review and not may_review(user):
-        raise PermissionDenied("只有评审员可以复核申报。")
+        raise PermissionDenied(_("只有评审员可以复核申报。"))
 
 
 def check_candidate(user: AnyUser, candidate: Candidate, *, write: bool = False) -> None:
     if not _sees_unit(user, candidate.home_unit_id):
         raise Http404
     if write and not may_fill(user):
-        raise PermissionDenied("评审人员只能通过复核（认定、调整、退回）处理单位的申报。")
+        raise PermissionDenied(REVIEWER_MAY_NOT_FILL)
 
 
 # --- fetch and check (views call these) --------------------------------------------------------

@@ -237,6 +237,40 @@ class Nomination(models.Model):
         return f"{self.officer_id} @ {self.campaign_rubric_id} ({self.get_status_display()})"
 
 
+class NominationTally(models.Model):
+    """How many active nominations a unit has under a pinned individual rubric: the row the
+    quota is enforced on. Nominating raises it with one conditional UPDATE
+    (`… SET active = active + 1 WHERE active < quota`), which holds on every database: two
+    staff nominating at once cannot both take the last place (PostgreSQL makes the second
+    UPDATE wait for the first and re-checks it; SQLite runs writers one at a time), where a
+    count followed by an insert would let both through. Only `services.nominations` writes it,
+    in the same transaction as the nomination."""
+
+    campaign_rubric = models.ForeignKey(
+        "scoring.CampaignRubric",
+        verbose_name="个人评分细则",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique (campaign_rubric, unit) index leads with it
+    )
+    unit = models.ForeignKey(
+        "campaigns.OrgUnit", verbose_name="推荐单位", on_delete=models.CASCADE, related_name="+"
+    )
+    active = models.PositiveIntegerField("有效推荐人数", default=0)
+
+    class Meta:
+        verbose_name = "推荐名额占用"
+        verbose_name_plural = "推荐名额占用"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign_rubric", "unit"], name="nomination_tally_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_rubric_id} · {self.unit_id}: {self.active}"
+
+
 class ReportSchedule(models.Model):
     """The due day of a monthly report kind in a campaign (defaults: statistics 3, briefing 25)."""
 

@@ -26,6 +26,7 @@ class ItemSpec:
     indicator_id: str
     indicator_title: str
     facts: tuple[tuple[str, FactSpec], ...]
+    pooled: bool = False  # the rule compares with the pool (ranks, the best): points provisional
 
     @property
     def id(self) -> str:
@@ -63,6 +64,16 @@ def item_fact_keys(rubric: Rubric, item: Item, *, exclude: Iterable[str] = ()) -
     return [key for key in _expand(rubric, names) if key not in skip]
 
 
+def _rule_needs_pool(rule: Any) -> bool:
+    return rule.needs_pool() or any(_rule_needs_pool(sub) for sub in rule.subrules())
+
+
+def item_needs_pool(item: Item) -> bool:
+    """Whether the item's points depend on the other candidates (a rank in the pool, the pool's
+    best value, a pool sum): the unit's claimed points can then only be an estimate."""
+    return _rule_needs_pool(item.rule)
+
+
 def _items(node: Node) -> Iterable[Item]:
     yield from node.items
     for child in node.children:
@@ -83,6 +94,7 @@ def sections(rubric: Rubric, *, exclude: Iterable[str] = ()) -> list[Section]:
                     indicator_id=node.id,
                     indicator_title=node.title,
                     facts=tuple((key, rubric.facts[key]) for key in keys),
+                    pooled=item_needs_pool(item),
                 )
             )
         result.append(section)
@@ -101,17 +113,26 @@ class Preview:
     explanation: str
 
 
+SELF = "self"
+
+
 def preview(
-    rubric: Rubric, *, base_facts: Mapping[str, Any], claimed: Mapping[str, Any]
+    rubric: Rubric,
+    *,
+    base_facts: Mapping[str, Any],
+    claimed: Mapping[str, Any],
+    others: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Preview]:
-    """Points per item for one candidate if the claimed values held (a pool of one).
+    """Points per item for one candidate if the claimed values held.
 
     `base_facts`: the facts already recorded for the candidate (and campaign-wide ones);
-    `claimed`: fact key -> value from the claims (win over the recorded ones). Rules that look
-    at the whole pool (ranks, relative to the best) see only this candidate here, so the
-    figure is an estimate; the official score comes from the facts after review."""
+    `claimed`: fact key -> value from the claims (win over the recorded ones); `others`: the
+    other candidates of the pool (pool id -> their recorded facts), needed only by rules that
+    look at the whole pool (ranks, relative to the best): they are evaluated against the
+    others' current verified facts, so the figure is what the claim would score today."""
     facts = {**base_facts, **claimed}
-    result = evaluate(rubric, {"self": facts}).candidates["self"]
+    pool: dict[str, Mapping[str, Any]] = {**(others or {}), SELF: facts}
+    result = evaluate(rubric, pool).candidates[SELF]
     return {
         node_id: Preview(node.points, node.explanation)
         for node_id, node in result.nodes.items()

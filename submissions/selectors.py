@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scoring.engine.model import Rubric
+from scoring.enums import RubricSubject
 from scoring.models import Candidate
-from scoring.services.evaluation import load_campaign_facts
+from scoring.services.evaluation import load_campaign_facts, load_facts
 from scoring.services.facts import facts_of
-from scoring.services.rubrics import rubric_of
+from scoring.services.rubrics import needs_pool, rubric_of
 from submissions.enums import ClaimStatus
 from submissions.models import Claim
 from submissions.rubric import ItemSpec, Section, sections
@@ -26,14 +29,40 @@ class CandidateForm:
     sections: list[Section]
     specs: dict[str, ItemSpec]
     base_facts: dict[str, Any]
+    # The other active candidates of the pool with their recorded (verified) facts, for rules
+    # that rank or compare with the best; empty when no rule of the rubric looks at the pool.
+    others: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def subject(self) -> Any:
         return self.candidate.unit if self.candidate.unit_id else self.candidate.officer
 
 
+def pool_others(
+    candidate: Candidate, rubric: Rubric, campaign_wide: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """The other active candidates of the candidate's pool (pool id -> recorded facts, over the
+    campaign-wide ones, as `scoring.services.evaluation` sees them). Two queries, whatever the
+    size of the pool: the candidates, then the facts through scoring's own reader."""
+    pin = candidate.campaign_rubric
+    column = "unit_id" if rubric.subject == RubricSubject.COLLECTIVE else "officer_id"
+    rows = list(
+        Candidate.objects.filter(campaign_rubric_id=pin.pk, is_active=True)
+        .exclude(pk=candidate.pk)
+        .order_by()
+        .values_list("pk", column)
+    )
+    if not rows:
+        return {}
+    facts = load_facts(
+        campaign=pin.campaign, subject=rubric.subject, keys=rubric.facts, subject_ids=None
+    )
+    return {str(pk): {**campaign_wide, **facts.get(sid, {})} for pk, sid in rows}
+
+
 def candidate_form(candidate: Candidate) -> CandidateForm:
-    """The rubric rows of a candidate and the facts already recorded for it (two queries)."""
+    """The rubric rows of a candidate and the facts already recorded for it (two queries; two
+    more when a rule of the rubric looks at the whole pool)."""
     pin = candidate.campaign_rubric
     rubric = rubric_of(pin.version)
     campaign_wide = load_campaign_facts(campaign=pin.campaign)
@@ -47,6 +76,7 @@ def candidate_form(candidate: Candidate) -> CandidateForm:
         sections=found,
         specs=specs,
         base_facts={**campaign_wide, **own},
+        others=pool_others(candidate, rubric, campaign_wide) if needs_pool(rubric) else {},
     )
 
 
@@ -102,13 +132,13 @@ def review_queue(
 
 
 HISTORY_FIELDS = {
-    "status": "状态",
-    "values": "申报取值",
-    "claimed_points": "申报得分",
-    "verified_values": "认定取值",
-    "verified_points": "认定得分",
-    "review_comment": "复核意见",
-    "evidence_checked": "佐证已核对",
+    "status": gettext_lazy("状态"),
+    "values": gettext_lazy("申报取值"),
+    "claimed_points": gettext_lazy("申报得分"),
+    "verified_values": gettext_lazy("认定取值"),
+    "verified_points": gettext_lazy("认定得分"),
+    "review_comment": gettext_lazy("复核意见"),
+    "evidence_checked": gettext_lazy("佐证已核对"),
 }
 
 
@@ -124,7 +154,7 @@ def _shown(field_name: str, value: Any) -> Any:
     if field_name == "status" and value in ClaimStatus.values:
         return ClaimStatus(value).label
     if field_name == "evidence_checked":
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     return value
 
 
@@ -149,7 +179,7 @@ def claim_history(claim: Claim, *, limit: int = 30) -> list[HistoryEntry]:
             HistoryEntry(
                 when=record.history_date,
                 who=record.history_user,
-                reason=record.history_change_reason or ("创建" if previous is None else ""),
+                reason=record.history_change_reason or (_("创建") if previous is None else ""),
                 changes=changes,
             )
         )

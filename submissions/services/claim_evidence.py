@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from evidence.models import EvidenceFile
 from submissions import access
@@ -42,9 +43,13 @@ def attach_evidence(
         return claim
     for file in new:
         if file.owner_unit_id != claim.owner_unit_id:
-            raise ValidationError(f"文件“{file.original_name}”不属于本单位，不能作为佐证。")
+            raise ValidationError(
+                _("文件“%(name)s”不属于本单位，不能作为佐证。") % {"name": file.original_name}
+            )
         if file.is_withdrawn:
-            raise ValidationError(f"文件“{file.original_name}”已撤回，不能作为佐证。")
+            raise ValidationError(
+                _("文件“%(name)s”已撤回，不能作为佐证。") % {"name": file.original_name}
+            )
     names = "、".join(f.original_name for f in new)
     fresh = versioned_update(
         claim,

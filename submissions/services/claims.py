@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns.enums import PhaseKind
 from campaigns.phases import is_open
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from accounts.models import User
     from scoring.models import Candidate
 
-LOCKED_MESSAGE = "该条目已提交，不能修改；如需更改，请等待复核退回。"
+LOCKED_MESSAGE = gettext_lazy("该条目已提交，不能修改；如需更改，请等待复核退回。")
 
 
 def clean_values(
@@ -40,11 +42,13 @@ def clean_values(
     form = form or candidate_form(candidate)
     spec = form.specs.get(item_id)
     if spec is None:
-        raise ValidationError({"item": f"评分细则中没有评分项“{item_id}”。"})
+        raise ValidationError({"item": _("评分细则中没有评分项“%(item)s”。") % {"item": item_id}})
     facts = dict(spec.facts)
     unknown = sorted(set(values) - set(facts))
     if unknown:
-        raise ValidationError({"values": f"该评分项不读取这些事实：{', '.join(unknown)}"})
+        raise ValidationError(
+            {"values": _("该评分项不读取这些事实：%(names)s") % {"names": ", ".join(unknown)}}
+        )
     cleaned: dict[str, Any] = {}
     for key, value in values.items():
         if value is None or value == "":
@@ -52,7 +56,9 @@ def clean_values(
         try:
             cleaned[key] = to_json(coercer(facts[key])(value))
         except (ValueError, TypeError) as exc:
-            raise ValidationError({key: f"{facts[key].label}：{exc}"}) from None
+            raise ValidationError(
+                {key: _("%(label)s：%(problem)s") % {"label": facts[key].label, "problem": exc}}
+            ) from None
     return cleaned
 
 
@@ -68,7 +74,10 @@ def points_for(
     form = form or candidate_form(candidate)
     claims = claims_of(candidate) if claims is None else claims
     result = preview(
-        form.rubric, base_facts=form.base_facts, claimed={**claimed_values(claims), **values}
+        form.rubric,
+        base_facts=form.base_facts,
+        claimed={**claimed_values(claims), **values},
+        others=form.others,
     )
     found = result.get(item_id)
     return found.points if found else Decimal(0)
@@ -82,7 +91,7 @@ def preview_points(
     claimed = claimed_values(claims_of(candidate))
     for values in values_by_item.values():
         claimed.update(values)
-    return preview(form.rubric, base_facts=form.base_facts, claimed=claimed)
+    return preview(form.rubric, base_facts=form.base_facts, claimed=claimed, others=form.others)
 
 
 def check_may_edit(claim_status: str | None, candidate: Candidate) -> None:
@@ -95,9 +104,9 @@ def check_may_edit(claim_status: str | None, candidate: Candidate) -> None:
         if not (
             is_open(campaign, PhaseKind.SELF_ASSESSMENT) or is_open(campaign, PhaseKind.REVIEW)
         ):
-            raise ValidationError("复审阶段已结束，退回的条目不能再修改。")
+            raise ValidationError(_("复审阶段已结束，退回的条目不能再修改。"))
     elif not is_open(campaign, PhaseKind.SELF_ASSESSMENT):
-        raise ValidationError("自评推选阶段未开放或已截止，不能填写。")
+        raise ValidationError(_("自评推选阶段未开放或已截止，不能填写。"))
 
 
 @transaction.atomic

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from submissions.models import Claim
 
-STALE_MESSAGE = "该条目已被他人修改，请刷新后重试。"
-DOUBLE_SUBMIT_MESSAGE = "该条目已提交，请勿重复提交。"
-EVIDENCE_CHANGED_MESSAGE = "该条目的佐证材料已变更（例如被撤回），请刷新后重新核对。"
+STALE_MESSAGE = _("该条目已被他人修改，请刷新后重试。")
+DOUBLE_SUBMIT_MESSAGE = _("该条目已提交，请勿重复提交。")
+EVIDENCE_CHANGED_MESSAGE = _("该条目的佐证材料已变更（例如被撤回），请刷新后重新核对。")
 
 
 class ClaimConflict(ValidationError):

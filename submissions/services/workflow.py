@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaigns.enums import PhaseKind
 from campaigns.phases import is_open
@@ -96,18 +97,18 @@ def check_phase(claim: Claim, edge: Edge) -> None:
     """The server-side phase rule of each move."""
     if edge.name == "submit":
         if not is_open(claim.campaign, PhaseKind.SELF_ASSESSMENT):
-            raise ValidationError("自评推选阶段未开放或已截止，不能提交。")
+            raise ValidationError(_("自评推选阶段未开放或已截止，不能提交。"))
     elif edge.name == "resubmit":
         if not _review_open(claim):
-            raise ValidationError("复审阶段已结束，退回的条目不能再提交。")
+            raise ValidationError(_("复审阶段已结束，退回的条目不能再提交。"))
     elif not _review_open(claim):
-        raise ValidationError("当前不在自评或复审阶段，不能复核。")
+        raise ValidationError(_("当前不在自评或复审阶段，不能复核。"))
 
 
 def check_may_review(actor: User, claim: Claim) -> None:
     access.check_claim(actor, claim, review=True)
     if access.reviews_own_unit(actor, claim):
-        raise PermissionDenied("不能复核本单位的申报，请由其他评审员复核。")
+        raise PermissionDenied(_("不能复核本单位的申报，请由其他评审员复核。"))
 
 
 def _current(claim: Claim) -> Claim:
@@ -159,7 +160,7 @@ def _checked_values(claim: Claim, values: Any) -> dict[str, Any]:
     from submissions.services.claims import clean_values
 
     if not values:
-        raise ValidationError({"values": "调整须填写认定的取值。"})
+        raise ValidationError({"values": _("调整须填写认定的取值。")})
     return clean_values(claim.candidate, item_id=claim.item_id, values=values)
 
 
@@ -197,13 +198,15 @@ def transition(
         message = (
             DOUBLE_SUBMIT_MESSAGE
             if to == S.SUBMITTED
-            else (f"该条目已是“{current.get_status_display()}”状态，请勿重复操作。")
+            else _("该条目已是“%(status)s”状态，请勿重复操作。")
+            % {"status": current.get_status_display()}
         )
         raise ClaimConflict(message, current=current)
     edge = EDGES.get((current.status, to))
     if edge is None:
         raise ValidationError(
-            f"不能把“{current.get_status_display()}”的条目改为“{ClaimStatus(to).label}”。"
+            _("不能把“%(old)s”的条目改为“%(new)s”。")
+            % {"old": current.get_status_display(), "new": ClaimStatus(to).label}
         )
     if current.version != expected_version:
         raise ClaimConflict(STALE_MESSAGE, current=current)
@@ -217,7 +220,7 @@ def transition(
     changes: dict[str, Any] = {"status": to}
     if edge.name in ("submit", "resubmit"):
         if not current.values:
-            raise ValidationError("请先填写申报内容再提交。")
+            raise ValidationError(_("请先填写申报内容再提交。"))
         changes.update(submitted_at=now, submitted_by=actor)
     else:
         changes.update(
@@ -233,14 +236,14 @@ def transition(
             )
         elif edge.name == "adjust":
             if not comment:
-                raise ValidationError({"comment": "调整须说明理由。"})
+                raise ValidationError({"comment": _("调整须说明理由。")})
             values = _checked_values(current, details.get("values"))
             changes.update(
                 verified_values=values, verified_points=_verified_points(current, values)
             )
         elif edge.name == "return":
             if not comment:
-                raise ValidationError({"comment": "退回须填写说明，告知单位如何修改。"})
+                raise ValidationError({"comment": _("退回须填写说明，告知单位如何修改。")})
             changes.update(verified_values=None, verified_points=None)
     reason = f"{edge.label}" + (f"：{comment}" if comment else "")
     fresh = versioned_update(
@@ -270,7 +273,7 @@ def bulk_accept(
     refused: list[tuple[Claim, str]] = []
     for claim in claims:
         if claim.pk not in evidence_checked:
-            refused.append((claim, "未勾选“佐证已核对”，未批量认定。"))
+            refused.append((claim, _("未勾选“佐证已核对”，未批量认定。")))
             continue
         try:
             version, state = (shown or {}).get(claim.pk, (claim.version, None))

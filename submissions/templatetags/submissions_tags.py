@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from scoring.engine import fmt_points
 from scoring.engine.display import fmt_num, fmt_pct
@@ -33,7 +34,7 @@ def show_value(spec: Any, raw: Any) -> str:
     except (ValueError, TypeError):
         return str(raw)
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     if spec.type == "ratio":
         return fmt_pct(value)
     if spec.type == "categories" and spec.categories:
@@ -45,7 +46,7 @@ def show_value(spec: Any, raw: Any) -> str:
             for row in raw
             if isinstance(row, Mapping)
         ]
-        return f"{len(raw)} 条：" + "；".join(p or "—" for p in parts)
+        return _("%(n)s 条：") % {"n": len(raw)} + "；".join(p or "—" for p in parts)
     if spec.type == "monthly" and isinstance(raw, Mapping):
         return "；".join(f"{month} {raw[month]}" for month in sorted(raw))
     if isinstance(value, Decimal | int):

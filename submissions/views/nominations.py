@@ -27,7 +27,12 @@ class NominationForm(forms.Form):
     def __init__(self, *args, officers, questions, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["officer"].choices = [("", "—")] + [
-            (o.pk, f"{o.name}（{o.certificate_no or _('无证件号')}）") for o in officers
+            (
+                o.pk,
+                _("%(name)s（%(certificate)s）")
+                % {"name": o.name, "certificate": o.certificate_no or _("无证件号")},
+            )
+            for o in officers
         ]
         self.questions = questions
         for key, spec in questions:

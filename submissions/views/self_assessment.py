@@ -77,7 +77,7 @@ def _fill_points(form: CandidateForm, rows: list[Row], claims: dict[str, Claim])
     for row in rows:
         if row.form is not None and row.form.is_bound and row.form.is_valid():
             claimed.update(row.form.claim_values())
-    result = preview(form.rubric, base_facts=form.base_facts, claimed=claimed)
+    result = preview(form.rubric, base_facts=form.base_facts, claimed=claimed, others=form.others)
     for row in rows:
         found = result.get(row.spec.id)
         if found is not None:
@@ -243,7 +243,10 @@ def _submit_rows(request: HttpRequest, rows: list[Row]) -> tuple[int, list[str]]
         if claim.status == ClaimStatus.SUBMITTED:
             posted = request.POST.get(f"i-{row.spec.id}-version")
             if posted and posted.isdigit() and int(posted) != claim.version:
-                problems.append(f"{row.spec.item.title}：{DOUBLE_SUBMIT_MESSAGE}")
+                problems.append(
+                    _("%(item)s：%(problem)s")
+                    % {"item": row.spec.item.title, "problem": DOUBLE_SUBMIT_MESSAGE}
+                )
             continue
         if claim.status not in EDITABLE_STATUSES or not claim.values:
             continue
@@ -258,7 +261,11 @@ def _submit_rows(request: HttpRequest, rows: list[Row]) -> tuple[int, list[str]]
             submitted += 1
         except (ValidationError, PermissionDenied) as exc:
             problems.append(
-                f"{row.spec.item.title}：{' '.join(getattr(exc, 'messages', [str(exc)]))}"
+                _("%(item)s：%(problem)s")
+                % {
+                    "item": row.spec.item.title,
+                    "problem": " ".join(getattr(exc, "messages", [str(exc)])),
+                }
             )
     return submitted, problems
 
@@ -334,6 +341,7 @@ def preview_points(request: HttpRequest, pk: int) -> JsonResponse:
                 row.spec.id: {
                     "points": fmt_points(row.points) if row.points is not None else None,
                     "explanation": row.explanation,
+                    "provisional": row.spec.pooled,
                 }
                 for row in rows
             },

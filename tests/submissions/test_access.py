@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from submissions import access
 from submissions.enums import ClaimStatus
-from submissions.models import Claim
+from submissions.models import Claim, MonthlyReport, Nomination
 from submissions.services import save_claim, transition
+from submissions.services.nominations import nominate
+from tests.factories import OfficerFactory
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
@@ -37,7 +40,23 @@ def draft(own_candidate, own_staff):
     )
 
 
-def _urls(own_candidate, claim, individual_pin, campaign):
+@pytest.fixture
+def nomination(individual_pin, own_unit, own_staff):
+    officer = OfficerFactory(unit=own_unit, name="甲一")
+    return nominate(
+        campaign_rubric=individual_pin,
+        officer=officer,
+        actor=own_staff,
+        answers={"has_valid_certificate": True},
+    )
+
+
+@pytest.fixture
+def spare_officer(own_unit):
+    return OfficerFactory(unit=own_unit, name="甲二")
+
+
+def _urls(own_candidate, claim, individual_pin, campaign, nomination, spare_officer):
     return {
         "overview": ("get", reverse("submissions:campaign_overview", args=[campaign.pk]), {}),
         "form": ("get", reverse("submissions:self_assessment", args=[own_candidate.pk]), {}),
@@ -60,7 +79,26 @@ def _urls(own_candidate, claim, individual_pin, campaign):
             {"action": "accept", "version": claim.version},
         ),
         "nominations": ("get", reverse("submissions:nominations", args=[individual_pin.pk]), {}),
+        "nominate_post": (
+            "post",
+            reverse("submissions:nominations", args=[individual_pin.pk]),
+            {"officer": spare_officer.pk, "q_has_valid_certificate": "on"},
+        ),
+        "nomination_withdraw": (
+            "post",
+            reverse("submissions:nomination_withdraw", args=[nomination.pk]),
+            {},
+        ),
         "reports": ("get", reverse("submissions:unit_reports", args=[campaign.pk]), {}),
+        "report_post": (
+            "post",
+            reverse("submissions:unit_reports", args=[campaign.pk]),
+            {
+                "kind": "statistics",
+                "period": timezone.localdate().strftime("%Y-%m"),
+                "content": "本月检查 12 家企业。",
+            },
+        ),
         "late_reports": ("get", reverse("submissions:late_reports", args=[campaign.pk]), {}),
     }
 
@@ -76,7 +114,12 @@ EXPECTED = {
     "review": (403, 200, 404, 403),
     "review_post": (403, 302, 404, 403),
     "nominations": (200, 403, 200, 403),
+    # another unit's officer is not among the other unit's choices: the form refuses (200)
+    "nominate_post": (302, 403, 200, 403),
+    "nomination_withdraw": (302, 403, 404, 403),
     "reports": (200, 403, 200, 403),
+    # another unit's staff report for their own unit (the URL names the campaign, not a unit)
+    "report_post": (302, 403, 302, 403),
     "late_reports": (403, 200, 403, 200),
 }
 PERSONAS = ["own_staff", "reviewer", "other_staff", "leader"]
@@ -94,18 +137,38 @@ def test_every_url_for_three_personas(
     draft,
     individual_pin,
     campaign,
+    nomination,
+    spare_officer,
     django_capture_on_commit_callbacks,
 ):
     user = request.getfixturevalue(PERSONAS[persona_index])
-    method, url, data = _urls(own_candidate, claim, individual_pin, campaign)[name]
-    before = {c.pk: (c.status, c.values, c.version) for c in Claim.objects.all()}
+    urls = _urls(own_candidate, claim, individual_pin, campaign, nomination, spare_officer)
+    method, url, data = urls[name]
+    before = _state()
     with django_capture_on_commit_callbacks(execute=True):
         response = getattr(client_for(user), method)(url, data)
     expected = EXPECTED[name][persona_index]
     assert response.status_code == expected
-    after = {c.pk: (c.status, c.values, c.version) for c in Claim.objects.all()}
     if expected >= 400 or method == "get" or name == "preview":
-        assert after == before
+        assert _state() == before
+    elif name == "nominate_post" and expected == 200:
+        assert _state() == before
+        assert "选择一个有效的选项" in response.content.decode()
+    elif name == "nominate_post":
+        assert Nomination.objects.get(officer=spare_officer).status == "active"
+    elif name == "nomination_withdraw":
+        assert Nomination.objects.get(pk=nomination.pk).status == "withdrawn"
+    elif name == "report_post":
+        assert MonthlyReport.objects.get(unit=user.unit).content == "本月检查 12 家企业。"
+
+
+def _state() -> tuple:
+    """Claims, nominations and monthly reports as a user could notice them."""
+    return (
+        {c.pk: (c.status, c.values, c.version) for c in Claim.objects.all()},
+        {n.pk: (n.officer_id, n.status) for n in Nomination.objects.all()},
+        {r.pk: (r.unit_id, r.content) for r in MonthlyReport.objects.all()},
+    )
 
 
 def test_other_units_claim_is_404_and_unchanged(other_staff, claim):

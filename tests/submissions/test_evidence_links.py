@@ -181,3 +181,88 @@ def test_bulk_accept_refuses_claim_whose_file_was_withdrawn(
     assert "佐证材料已变更" in response.content.decode()
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.SUBMITTED
+
+
+def test_every_change_of_a_claim_and_its_files_is_in_the_history(
+    own_staff, reviewer, own_unit, own_candidate
+):
+    """Who, when, old → new and why for each change of one claim's life, the attached file's
+    link and the file itself; nothing overwritten, nothing deleted."""
+    from evidence.services import withdraw_evidence
+    from submissions.selectors import claim_history
+    from submissions.services.claim_evidence import attach_evidence, detach_evidence
+
+    pdf = store_upload(unit=own_unit, upload=sample_upload("pdf"), actor=own_staff)
+    claim = save_claim(
+        candidate=own_candidate,
+        item_id="cases_pts",
+        values={"cases": 6},
+        actor=own_staff,
+        expected_version=0,
+    )
+    claim = save_claim(
+        candidate=own_candidate,
+        item_id="cases_pts",
+        values={"cases": 8},
+        actor=own_staff,
+        expected_version=claim.version,
+    )
+    claim = attach_evidence(
+        claim=claim, files=[pdf], actor=own_staff, expected_version=claim.version
+    )
+    link = ClaimEvidence.objects.get(claim=claim)
+    claim = detach_evidence(
+        claim=claim, link_ids=[link.pk], actor=own_staff, expected_version=claim.version
+    )
+    claim = transition(
+        claim=claim, to=ClaimStatus.SUBMITTED, actor=own_staff, expected_version=claim.version
+    )
+    claim = transition(
+        claim=claim,
+        to=ClaimStatus.RETURNED,
+        actor=reviewer,
+        expected_version=claim.version,
+        comment="请附台账",
+    )
+    claim = transition(
+        claim=claim, to=ClaimStatus.SUBMITTED, actor=own_staff, expected_version=claim.version
+    )
+    claim = transition(
+        claim=claim, to=ClaimStatus.ACCEPTED, actor=reviewer, expected_version=claim.version
+    )
+    withdraw_evidence(evidence=pdf, actor=own_staff, reason="扫描不清", expected_version=1)
+
+    rows = list(
+        claim.history.order_by("history_date", "history_id").values_list(
+            "status", "history_user", "history_change_reason", "version"
+        )
+    )
+    assert rows == [
+        (ClaimStatus.DRAFT, own_staff.pk, None, 1),
+        (ClaimStatus.DRAFT, own_staff.pk, "保存草稿", 2),
+        (ClaimStatus.DRAFT, own_staff.pk, f"附加佐证：{pdf.original_name}", 3),
+        (ClaimStatus.DRAFT, own_staff.pk, f"移除佐证：{pdf.original_name}", 4),
+        (ClaimStatus.SUBMITTED, own_staff.pk, "提交", 5),
+        (ClaimStatus.RETURNED, reviewer.pk, "退回：请附台账", 6),
+        (ClaimStatus.SUBMITTED, own_staff.pk, "重新提交", 7),
+        (ClaimStatus.ACCEPTED, reviewer.pk, "认定", 8),
+    ]
+    # What the review page shows: old → new of the fields that changed, newest first.
+    entries = claim_history(claim)
+    assert entries[0].who == reviewer
+    assert ("状态", "已提交", "已认定") in entries[0].changes
+    assert ("认定取值", None, {"cases": 8}) in entries[0].changes
+    assert ("状态", "已提交", "已退回") in entries[2].changes
+    assert ("申报取值", {"cases": 6}, {"cases": 8}) in entries[-2].changes
+    # The link: attached, then stamped detached — one row, two history entries, both by staff.
+    link.refresh_from_db()
+    assert link.detached_by == own_staff
+    assert list(
+        link.history.order_by("history_id").values_list("history_type", "history_user")
+    ) == [("+", own_staff.pk), ("~", own_staff.pk)]
+    # The file: uploaded, then withdrawn with the reason; still there.
+    assert list(
+        pdf.history.order_by("history_id").values_list(
+            "history_type", "history_user", "withdraw_reason"
+        )
+    ) == [("+", own_staff.pk, ""), ("~", own_staff.pk, "扫描不清")]

@@ -3,17 +3,21 @@ refusals carry the reason in Chinese; a nomination makes (or reactivates) the ca
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
 from django.http import Http404
 from django.urls import reverse
 
+from accounts.enums import Role
 from campaigns.models import Participation
 from scoring.models import Candidate
 from submissions.enums import NominationStatus
 from submissions.models import Nomination
 from submissions.services.nominations import nominate, withdraw_nomination
-from tests.factories import OfficerFactory
+from tests.factories import OfficerFactory, UserFactory
 from tests.submissions.conftest import close_phase
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
@@ -207,3 +211,113 @@ def test_integrity_certificate_required_and_attached(
         files=[certificate],
     )
     assert list(nomination.evidence.all()) == [certificate]
+
+
+def test_last_place_taken_meanwhile_is_refused_with_the_quota_message(
+    individual_pin, officers, own_staff, own_unit, campaign
+):
+    """Two staff nominate at once with one place left: the colleague's nomination lands after
+    this one passed every check but before it takes the place. The place is taken by one
+    conditional UPDATE, so this one is refused with the quota message (on SQLite too, where
+    `select_for_update` locks nothing)."""
+    Participation.objects.filter(campaign=campaign, unit=own_unit).update(individual_quota=1)
+    colleague = UserFactory(username="own_staff2", role=Role.BRANCH_STAFF, unit=own_unit)
+    seen: dict[str, int] = {}
+
+    def colleague_first(execute, sql, params, many, context):
+        if not seen and sql.startswith("UPDATE") and "submissions_nominationtally" in sql:
+            seen["running"] = 1
+            nominate(
+                campaign_rubric=individual_pin, officer=officers[1], actor=colleague, answers=YES
+            )
+            seen["active"] = Nomination.objects.filter(status=NominationStatus.ACTIVE).count()
+        return execute(sql, params, many, context)
+
+    with (
+        connection.execute_wrapper(colleague_first),
+        pytest.raises(ValidationError) as refused,
+    ):
+        nominate(campaign_rubric=individual_pin, officer=officers[0], actor=own_staff, answers=YES)
+    assert refused.value.messages == ["本单位推荐名额为 1 人，已推荐 1 人，名额已满，不能再推荐。"]
+    assert seen["active"] == 1  # the colleague's nomination was in when this one was refused
+    assert not Nomination.objects.filter(officer=officers[0]).exists()
+    assert not Candidate.objects.filter(officer=officers[0]).exists()
+
+
+def test_withdraw_twice_frees_one_place(individual_pin, officers, own_staff, own_unit, campaign):
+    Participation.objects.filter(campaign=campaign, unit=own_unit).update(individual_quota=1)
+    first = nominate(
+        campaign_rubric=individual_pin, officer=officers[0], actor=own_staff, answers=YES
+    )
+    stale = Nomination.objects.get(pk=first.pk)
+    withdraw_nomination(nomination=first, actor=own_staff)
+    withdraw_nomination(nomination=stale, actor=own_staff)  # a double click on a stale page
+    assert list(first.history.values_list("status", flat=True)) == [
+        NominationStatus.WITHDRAWN,
+        NominationStatus.ACTIVE,
+    ]
+    nominate(campaign_rubric=individual_pin, officer=officers[1], actor=own_staff, answers=YES)
+    with pytest.raises(ValidationError, match="名额已满"):
+        nominate(campaign_rubric=individual_pin, officer=officers[0], actor=own_staff, answers=YES)
+    assert Nomination.objects.filter(status=NominationStatus.ACTIVE).count() == 1
+
+
+def test_renominating_records_history(individual_pin, officers, own_staff):
+    first = nominate(
+        campaign_rubric=individual_pin, officer=officers[0], actor=own_staff, answers=YES
+    )
+    withdraw_nomination(nomination=first, actor=own_staff)
+    again = nominate(
+        campaign_rubric=individual_pin, officer=officers[0], actor=own_staff, answers=YES
+    )
+    assert again.pk == first.pk
+    assert again.status == NominationStatus.ACTIVE
+    reasons = list(
+        first.history.order_by("history_date", "history_id").values_list(
+            "status", "history_change_reason", "history_user"
+        )
+    )
+    assert reasons == [
+        (NominationStatus.ACTIVE, None, own_staff.pk),
+        (NominationStatus.WITHDRAWN, "撤回推荐", own_staff.pk),
+        (NominationStatus.ACTIVE, "重新推荐", own_staff.pk),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_nominations_on_postgresql_keep_the_quota(
+    individual_pin, officers, own_staff, own_unit, campaign
+):
+    """Two real transactions at once (PostgreSQL: the SQLite test database is one in-memory
+    file that two threads cannot write at once). Whatever the interleaving, one nomination
+    takes the last place and the other is refused with the quota message."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two concurrent connections (PostgreSQL)")
+    Participation.objects.filter(campaign=campaign, unit=own_unit).update(individual_quota=1)
+    colleague = UserFactory(username="own_staff2", role=Role.BRANCH_STAFF, unit=own_unit)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def run(officer, actor):
+        try:
+            start.wait()
+            nominate(campaign_rubric=individual_pin, officer=officer, actor=actor, answers=YES)
+            outcomes.append("ok")
+        except ValidationError as exc:
+            outcomes.extend(exc.messages)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=(officers[0], own_staff)),
+        threading.Thread(target=run, args=(officers[1], colleague)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [
+        "ok",
+        "本单位推荐名额为 1 人，已推荐 1 人，名额已满，不能再推荐。",
+    ]
+    assert Nomination.objects.filter(status=NominationStatus.ACTIVE).count() == 1

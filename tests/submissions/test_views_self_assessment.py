@@ -107,7 +107,7 @@ def test_double_submit_is_refused_with_message_not_duplicated(client_for, own_st
     history = claim.history.count()
     second = client.post(url(own_candidate), data, follow=True)
     assert second.status_code == 200
-    assert DOUBLE_SUBMIT_MESSAGE in second.content.decode()
+    assert str(DOUBLE_SUBMIT_MESSAGE) in second.content.decode()
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.SUBMITTED
     assert claim.history.count() == history
