@@ -29,6 +29,10 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("spreadsheets/", include("spreadsheets.urls")),
     path("cases/", include("cases.urls")),
+    path("competitions/", include("competitions.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("notices/", include("notifications.urls")),
+    path("", include("publication.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -23,6 +23,7 @@ SETTINGS_VARIABLES = [
     "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_PRELOAD",
     "CELERY_BROKER_URL",
+    "CACHE_URL",
     "DJANGO_SETTINGS_MODULE",
 ]
 
@@ -99,3 +100,34 @@ def test_malformed_variable_fails_loudly_naming_it(tmp_path, variable, value, me
     assert result.returncode != 0
     assert message in result.stderr
     assert "ImproperlyConfigured" in result.stderr
+
+
+def test_cache_url_other_than_redis_fails_loudly(tmp_path):
+    env = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "x.org"}
+
+    result = _check(tmp_path, CACHE_URL="memcached://127.0.0.1:11211", **env)
+
+    assert result.returncode != 0
+    assert "CACHE_URL='memcached://127.0.0.1:11211' is not a redis://" in result.stderr
+
+
+def test_cache_url_selects_the_shared_redis_cache(tmp_path):
+    """Several gunicorn workers share rate limits and job progress only through Redis."""
+    environment = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "VAR_DIR": str(tmp_path),
+        "CACHE_URL": "redis://127.0.0.1:6379/3",
+    }
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr

@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "jobs",
     "spreadsheets",
     "cases",
+    "publication",
+    "competitions",
+    "dashboard",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +100,21 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def _caches(url: str | None) -> dict:
+    """CACHE_URL: unset → memory of this process (development, tests); redis://… → Redis.
+
+    Production with several gunicorn workers needs the shared one: the objection rate limit
+    and job progress written from a worker are read through the cache."""
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL={url!r} is not a redis://, rediss:// or unix:// URL")
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+
+
+CACHES = _caches(env_str("CACHE_URL"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -178,15 +197,44 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.tasks.task_purge_job_files",
         "schedule": crontab(minute=15),
     },
-    # Office hours, once a day: units late with a monthly report get a reminder mail.
+    # Office hours, once a day: units late with a monthly report get a notice and a mail, once
+    # per late report.
     "remind-late-reports-daily": {
         "task": "submissions.tasks.task_remind_late_reports",
         "schedule": crontab(hour=9, minute=0),
+    },
+    # Before each phase deadline (REMINDER_DAYS): units with unfinished work and reviewers with
+    # a queue get a notice and a mail, each reminder once (a unique constraint on the notice).
+    "notify-deadlines-daily": {
+        "task": "notifications.tasks.task_send_deadline_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    # The office's daily digest of each running campaign, once per day and user.
+    "notify-office-digest-daily": {
+        "task": "notifications.tasks.task_send_office_digest",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dalianbing@localhost")
+# SMTP, used when EMAIL_BACKEND is django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
+# Days before a phase's last day on which units and reviewers are reminded (notifications).
+REMINDER_DAYS = []
+for _day in env_list("REMINDER_DAYS", ["7", "1"]):
+    if not _day.isdigit():
+        raise ImproperlyConfigured(f"REMINDER_DAYS: {_day!r} is not a whole number of days")
+    REMINDER_DAYS.append(int(_day))
+REMINDER_DAYS = sorted(set(REMINDER_DAYS))
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG=0.
 if not DEBUG:

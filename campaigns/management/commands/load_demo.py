@@ -15,6 +15,8 @@ from campaigns.demo.base import CREATED, DELETED, UNCHANGED, UPDATED
 from campaigns.demo.users import DEMO_PASSWORD, DEMO_USERS
 from campaigns.enums import CampaignStatus
 from campaigns.phases import current_phase
+from competitions.demo import load_competition_demo
+from publication.demo import load_publication_demo
 from scoring.demo import load_scoring_demo, prepare_open_demo_campaigns
 
 __all__ = ["DEMO_PASSWORD", "Command"]
@@ -71,6 +73,10 @@ class Command(BaseCommand):
         # The open campaign gets rubrics and collective candidates, but no facts: branch staff
         # try the self-assessment on it.
         prepare_open_demo_campaigns(stdout=self.stdout)
+        # A small seed 000 competition (draws, judges, results) in the open campaign.
+        load_competition_demo(stdout=self.stdout)
+        # Approved lists and a (past) public notice for 泰安 2021: results pages and 公示.
+        load_publication_demo(stdout=self.stdout)
         self.stdout.write("")
         self.stdout.write("演示账户 Demo users:")
         by_name = {user.username: user for user in data.users}
