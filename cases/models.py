@@ -265,7 +265,46 @@ class DrawSeed(models.Model):
         return self.value
 
 
-class Draw(models.Model):
+class DrawRecord(models.Model):
+    """What every auditable draw stores beside its seed and pool — case files here, contestants
+    and inspection targets in competitions — so both are recorded and verified alike (the
+    computation itself is cases.draws). Rows are immutable: a redraw is a new row with a
+    reason and `replaces`, and the replaced draw stays visible."""
+
+    pool_hash = models.CharField("可抽范围哈希（SHA-256）", max_length=64)
+    result_ids = models.JSONField("抽取结果（抽取顺序）", default=list)
+    reason = models.TextField("重新抽取理由", blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name="取代的抽取",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+    drawn_at = models.DateTimeField("抽取时间", default=timezone.now)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="抽取人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+def redraw_needs_reason(model_name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(replaces__isnull=True) | ~Q(reason=""),
+        name=f"{model_name}_redraw_needs_reason",
+        violation_error_message="重新抽取必须填写理由。",
+    )
+
+
+class Draw(DrawRecord):
     """One recorded random draw for one candidate's slot. Immutable. A redraw is a new row with
     a reason and `replaces`; the replaced draw stays visible.
 
@@ -296,37 +335,13 @@ class Draw(models.Model):
         blank=True,
     )
     pool_ids = models.JSONField("可抽案卷（规范顺序）", default=list)
-    pool_hash = models.CharField("可抽范围哈希（SHA-256）", max_length=64)
-    result_ids = models.JSONField("抽取结果（抽取顺序）", default=list)
-    reason = models.TextField("重新抽取理由", blank=True)
-    replaces = models.OneToOneField(
-        "self",
-        verbose_name="取代的抽取",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="replaced_by",
-    )
-    drawn_at = models.DateTimeField("抽取时间", default=timezone.now)
-    drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="抽取人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = "案卷抽取记录"
         verbose_name_plural = "案卷抽取记录"
         ordering = ("campaign_id", "pk")
         constraints = (
-            models.CheckConstraint(
-                condition=Q(replaces__isnull=True) | ~Q(reason=""),
-                name="draw_redraw_needs_reason",
-                violation_error_message="重新抽取必须填写理由。",
-            ),
+            redraw_needs_reason("draw"),
             models.CheckConstraint(
                 condition=Q(method=DrawMethod.SUBMITTED) | Q(seed__isnull=False),
                 name="draw_random_needs_seed",

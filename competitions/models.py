@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cases.models import DrawRecord, redraw_needs_reason
 from competitions.enums import CompetitionLevel, CompetitionMode, ContestantSource, DrawKind
 
 
@@ -172,7 +173,7 @@ class Team(models.Model):
         return self.name
 
 
-class CompetitionDraw(models.Model):
+class CompetitionDraw(DrawRecord):
     """One recorded draw (contestants or inspection targets) for one unit. Immutable; a redraw
     is a new row with a reason and `replaces`, and the replaced draw stays visible."""
 
@@ -191,37 +192,13 @@ class CompetitionDraw(models.Model):
         related_name="competition_draws",
     )
     pool_ids = models.JSONField("可抽范围（规范顺序）", default=list)
-    pool_hash = models.CharField("可抽范围哈希（SHA-256）", max_length=64)
-    result_ids = models.JSONField("抽取结果（抽取顺序）", default=list)
-    reason = models.TextField("重新抽取理由", blank=True)
-    replaces = models.OneToOneField(
-        "self",
-        verbose_name="取代的抽取",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="replaced_by",
-    )
-    drawn_at = models.DateTimeField("抽取时间", default=timezone.now)
-    drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="抽取人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = "比武抽取记录"
         verbose_name_plural = "比武抽取记录"
         ordering = ("competition_id", "pk")
         constraints = (
-            models.CheckConstraint(
-                condition=Q(replaces__isnull=True) | ~Q(reason=""),
-                name="competitiondraw_redraw_needs_reason",
-                violation_error_message="重新抽取必须填写理由。",
-            ),
+            redraw_needs_reason("competitiondraw"),
             models.CheckConstraint(
                 condition=Q(count__gte=1),
                 name="competitiondraw_count_positive",
