@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook, load_workbook
 
 from campaigns.models import Officer, OrgUnit
@@ -338,6 +339,19 @@ def test_unreadable_files_get_a_clear_message(tmp_path, fact_campaign, content, 
     path.write_bytes(content)
     report = run("officer_monthly", path, fact_campaign, dry_run=False)
     assert expected in report.file_error and not report.saved
+    assert not Fact.objects.exists()
+
+
+def test_password_protected_workbook_saved_by_an_office_tool(tmp_path, fact_campaign, officers):
+    """A real encrypted workbook (what Excel writes with “用密码进行加密”), not just its magic."""
+    plain = xlsx(tmp_path, "officer_monthly", MONTHLY_ROWS)
+    locked = tmp_path / "locked.xlsx"
+    with plain.open("rb") as source, locked.open("wb") as target:
+        OOXMLFile(source).encrypt("密码123", target)
+
+    report = run("officer_monthly", locked, fact_campaign, dry_run=False)
+
+    assert "设置了打开密码" in report.file_error and not report.saved
     assert not Fact.objects.exists()
 
 
