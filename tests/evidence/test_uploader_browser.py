@@ -35,7 +35,8 @@ def page(live_server):
                 args=["--headless", "--no-sandbox", "--disable-gpu"],
                 headless=True,
             )
-            yield browser.new_page()
+            # A Chinese user's browser: the server answers in zh-hans (English is available).
+            yield browser.new_page(locale="zh-CN")
             browser.close()
     finally:
         if previous is None:
@@ -71,7 +72,7 @@ def test_uploader_uploads_several_files_with_progress(
         100,
     ]
     error = page.locator(".evidence-item.is-error")
-    assert error.locator(".evidence-item-status").inner_text() == WRONG_CONTENT
+    assert error.locator(".evidence-item-status").inner_text() == str(WRONG_CONTENT)
 
     ids = sorted(
         int(v)
