@@ -4,8 +4,8 @@ vetoed and ineligible candidates with their reasons.
 Read from the current snapshots (never recomputed) and streamed: each pinned rubric's
 snapshots are read in chunks and written as they come, so memory stays flat whatever the
 number of candidates. Per pinned rubric: one count, one tie query, the shortlist (the
-recommended flag follows `scoring.services.build_shortlist`, which the shortlist page uses
-too; `recommended_ids` reads it lean) and the streamed read.
+recommended flag is `scoring.services.build_shortlist`'s selection, as on the shortlist
+page) and the streamed read.
 
 Layout of a rubric sheet (row numbers as in Excel):
 
@@ -38,6 +38,7 @@ from scoring.engine.model import Item, Node
 from scoring.enums import RubricSubject
 from scoring.models import CampaignRubric, EvaluationRun, ScoreSnapshot
 from scoring.services.rubrics import rubric_of
+from scoring.services.shortlists import build_shortlist
 from spreadsheets.exports.cells import (
     CENTER,
     POINTS_FORMAT,
@@ -144,62 +145,6 @@ def _tied_ranks(pin: CampaignRubric) -> set[int]:
         .filter(n__gt=1)
         .values_list("rank", flat=True)
     )
-
-
-class _Quota:
-    """A quota and the rank of the last one let in; a tie with it is let in over the quota."""
-
-    __slots__ = ("last_rank", "limit", "taken")
-
-    def __init__(self, limit: int | None) -> None:
-        self.limit, self.taken, self.last_rank = limit, 0, None
-
-    def full(self, rank: int) -> bool:
-        return self.limit is not None and self.taken >= self.limit and rank != self.last_rank
-
-    def take(self, rank: int) -> None:
-        self.taken += 1
-        self.last_rank = rank
-
-
-def recommended_ids(pin: CampaignRubric) -> set[int]:
-    """The candidates `scoring.services.build_shortlist` selects, read lean.
-
-    The service builds every entry of the pool with its snapshot, breakdown included: measured
-    at 458 MiB and 11 s for a 20,000-officer pool (bench/bench_export.py data), growing with the
-    pool, so an 80,000-officer export could not stay under 300 MB with it. This walks the same
-    ranking order (current snapshots by rank, then total, then candidate; excluded ones
-    skipped) through the same quota rules, reading four columns per candidate.
-    tests/spreadsheets/test_exports.py checks that both select the same candidates; when the
-    service offers a lean read, this should call it instead."""
-    quotas: dict[str, Any] = pin.category_quotas or {}
-    overall = _Quota(pin.shortlist_size)
-    units: dict[int, _Quota] = {}
-    categories = {name: _Quota(int(limit)) for name, limit in quotas.items()}
-    selected: set[int] = set()
-    rows = (
-        ScoreSnapshot.objects.filter(
-            campaign_rubric=pin, is_current=True, vetoed=False, ineligible=False
-        )
-        .order_by(F("rank").asc(nulls_last=True), "-total", "candidate_id")
-        .values_list("candidate_id", "rank", "candidate__home_unit_id", "candidate__category")
-        .iterator(chunk_size=CHUNK)
-    )
-    for candidate_id, rank_no, home_unit_id, category_name in rows:
-        rank = rank_no or 0
-        unit = units.get(home_unit_id)
-        if unit is None:
-            unit = units[home_unit_id] = _Quota(pin.per_unit_limit)
-        category = categories.get(category_name) if quotas else None
-        if quotas and category is None:
-            continue
-        if (category is not None and category.full(rank)) or unit.full(rank) or overall.full(rank):
-            continue
-        selected.add(candidate_id)
-        for quota in (overall, unit, category):
-            if quota is not None:
-                quota.take(rank)
-    return selected
 
 
 ROW_FIELDS = (
@@ -406,8 +351,10 @@ def write_ranking(
             EvaluationRun.objects.filter(campaign_rubric=pin).order_by("-started_at", "-pk").first()
         )
         sheet.write_header(campaign, last_run)
+        shortlist = build_shortlist(campaign_rubric=pin)
+        recommended = {entry.candidate_id for entry in shortlist.selected}
         found = sheet.write_rows(
-            snapshot_rows(pin), tied=_tied_ranks(pin), recommended=recommended_ids(pin), tick=tick
+            snapshot_rows(pin), tied=_tied_ranks(pin), recommended=recommended, tick=tick
         )
         excluded.extend(found)
         summary.sheets.append(ws.title)

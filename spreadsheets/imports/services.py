@@ -237,7 +237,7 @@ def _save_units(
     """Units in bulk: compare with the stored units (one query), then insert the new ones
     level by level (a parent new in this file is inserted before its children) and update the
     changed ones in batches."""
-    header = dict(by_name)
+    header = by_name
     stored = {unit.code: unit for unit in OrgUnit.objects.order_by()}
     code_of = {unit.pk: code for code, unit in stored.items()}
     parents = {code: code_of[unit.parent_id] for code, unit in stored.items() if unit.parent_id}
@@ -333,7 +333,7 @@ def _save_officers(
     queries, new and changed ones told apart in Python, then inserted and updated in batches.
     (The campaign-admin check of `campaigns.services.officers` is run_import's; their
     uniqueness check is the file's own duplicate check plus this comparison.)"""
-    header = {name: by_name[name] for name in by_name}
+    header = by_name
     units = dict(OrgUnit.objects.order_by().values_list("code", "id"))
     certificates = [row[header["certificate_no"]] for row in rows]
     stored: dict[str, Officer] = {}

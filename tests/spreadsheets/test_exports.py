@@ -390,7 +390,9 @@ def test_libreoffice_converts_every_export(campaign, pins, tmp_path):
         {"shortlist_size": 2, "category_quotas": {"县市区": 5}},
     ],
 )
-def test_recommended_ids_match_the_shortlist_service(campaign, campaign_admin, rules):
+def test_recommended_column_matches_the_shortlist_service(
+    campaign, campaign_admin, rules, tmp_path
+):
     from scoring.enums import FactSource
     from scoring.services import (
         build_shortlist,
@@ -401,7 +403,6 @@ def test_recommended_ids_match_the_shortlist_service(campaign, campaign_admin, r
         register_candidate,
         set_shortlist_rules,
     )
-    from spreadsheets.exports.ranking import recommended_ids
     from tests.factories import OfficerFactory, OrgUnitFactory
     from tests.spreadsheets.exports_data import INDIVIDUAL
 
@@ -425,5 +426,9 @@ def test_recommended_ids_match_the_shortlist_service(campaign, campaign_admin, r
     evaluate_campaign(campaign=campaign)
     set_shortlist_rules(campaign_rubric=pin, actor=campaign_admin, **rules)
     pin.refresh_from_db()
-    expected = {e.snapshot.candidate_id for e in build_shortlist(campaign_rubric=pin).selected}
-    assert recommended_ids(pin) == expected
+    expected = {e.candidate.officer.name for e in build_shortlist(campaign_rubric=pin).selected}
+    path = tmp_path / "ranking.xlsx"
+    write_ranking(campaign=campaign, target=path)
+    ws = load_workbook(path).worksheets[0]
+    recommended = {row[1] for row in _rows(ws) if row[-1] == "是"}
+    assert recommended == expected
