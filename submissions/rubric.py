@@ -64,14 +64,10 @@ def item_fact_keys(rubric: Rubric, item: Item, *, exclude: Iterable[str] = ()) -
     return [key for key in _expand(rubric, names) if key not in skip]
 
 
-def _rule_needs_pool(rule: Any) -> bool:
-    return rule.needs_pool() or any(_rule_needs_pool(sub) for sub in rule.subrules())
-
-
 def item_needs_pool(item: Item) -> bool:
     """Whether the item's points depend on the other candidates (a rank in the pool, the pool's
     best value, a pool sum): the unit's claimed points can then only be an estimate."""
-    return _rule_needs_pool(item.rule)
+    return item.rule.reads_pool()
 
 
 def _items(node: Node) -> Iterable[Item]:

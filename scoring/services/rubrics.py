@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,12 +71,6 @@ def rubric_of(version: RubricVersion) -> Rubric:
     return rubric
 
 
-def _rules(rule: Any) -> Iterator[Any]:
-    yield rule
-    for sub in rule.subrules():
-        yield from _rules(sub)
-
-
 def needs_pool(rubric: Rubric) -> bool:
     """Whether any rule looks at the whole pool (ranks, the best value, pool sums).
 
@@ -85,7 +78,7 @@ def needs_pool(rubric: Rubric) -> bool:
     candidate (in chunks, and incrementally after a fact change)."""
     for _path, node in rubric.walk():
         rule = getattr(node, "rule", None)
-        if rule is not None and any(r.needs_pool() for r in _rules(rule)):
+        if rule is not None and rule.reads_pool():
             return True
     return False
 

@@ -100,6 +100,11 @@ class Rule(BaseModel):
         """Rules nested inside this one."""
         return ()
 
+    def reads_pool(self) -> bool:
+        """Whether this rule or any rule nested in it needs the pool: its points then depend
+        on the other candidates, and the rubric is evaluated over the whole pool."""
+        return self.needs_pool() or any(sub.reads_pool() for sub in self.subrules())
+
     def inputs(self) -> tuple[str, ...] | None:
         """The facts this rule's outcome is a pure function of (given the pool statistics, which
         are fixed while scoring), or None. Lets evaluation reuse outcomes across candidates."""
