@@ -58,14 +58,13 @@ class Chart:
     empty: bool = False
 
 
-def _open(title: str, height: float, kind: str) -> tuple[str, str]:
+def _open(title: str, height: float, kind: str) -> str:
     uid = f"svg{next(_ids)}"
-    head = (
+    return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" role="img" '
         f'viewBox="0 0 {WIDTH} {_num(height)}" aria-labelledby="{uid}-title" '
         f'preserveAspectRatio="xMinYMin meet"><title id="{uid}-title">{escape(title)}</title>'
     )
-    return uid, head
 
 
 def bar_chart(
@@ -80,7 +79,7 @@ def bar_chart(
     top = float(maximum) or 1.0
     plot = WIDTH - LABEL_WIDTH - 60
     height = TOP * 2 + ROW_HEIGHT * max(len(bars), 1)
-    _uid, svg = _open(title, height, "bar")
+    svg = _open(title, height, "bar")
     parts = [svg]
     for index, (label, value) in enumerate(bars):
         y = TOP + index * ROW_HEIGHT
@@ -118,7 +117,7 @@ def histogram(
     plot_w = WIDTH - left - 10
     step = plot_w / max(len(bins), 1)
     peak = max((n for _lo, _hi, n in bins), default=0) or 1
-    _uid, svg = _open(title, height, "histogram")
+    svg = _open(title, height, "histogram")
     parts = [svg]
     labels = []
     for index, (low, high, count) in enumerate(bins):
@@ -164,7 +163,7 @@ def heat_map(
     head_h = 28.0
     height = head_h + ROW_HEIGHT * max(len(row_labels), 1) + 4
     width_used = LABEL_WIDTH + cell_w * len(columns)
-    _uid, svg = _open(title, height, "heatmap")
+    svg = _open(title, height, "heatmap")
     parts = [svg]
     scale: list[float] = []
     for col, (name, maximum) in enumerate(columns):
@@ -222,7 +221,7 @@ def grouped_bars(
     group_h = BAR_HEIGHT * len(series) + 10
     legend_h = 24.0
     height = legend_h + group_h * max(len(groups), 1) + TOP
-    _uid, svg = _open(title, height, "grouped")
+    svg = _open(title, height, "grouped")
     parts = [svg]
     for s, name in enumerate(series):
         colour = PALETTE[s % len(PALETTE)]

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -36,12 +35,14 @@ from accounts.access import writes_everything
 from accounts.enums import Role
 from accounts.models import User
 from campaigns.enums import CampaignStatus, PhaseKind
-from campaigns.models import Campaign, OrgUnit, Phase
+from campaigns.models import Campaign, OrgUnit
 from campaigns.phases import current_phase
+from campaigns.views.common import last_day
 from dashboard.selectors import UnitProgress, review_queues, unit_progress
 from notifications.access import get_notice_for_user, notices_visible_to
 from notifications.enums import REMINDER_KINDS, NoticeKind
 from notifications.models import Notice
+from submissions.services.reports import staff_emails_by_unit
 
 logger = logging.getLogger(__name__)
 
@@ -201,26 +202,11 @@ def reminder_offset(days_left: int, offsets: Iterable[int] | None = None) -> int
     return next((o for o in chosen if o >= days_left), None)
 
 
-def phase_deadline(phase: Phase) -> dt.date:
-    """The last day of a phase (its end is exclusive: a midnight end closes the day before)."""
-    return timezone.localdate(phase.ends_at - dt.timedelta(microseconds=1))
-
-
 def _running(campaign_ids: Collection[int] | None) -> list[Campaign]:
     campaigns = Campaign.objects.filter(status=CampaignStatus.ACTIVE).prefetch_related("phases")
     if campaign_ids is not None:
         campaigns = campaigns.filter(pk__in=list(campaign_ids))
     return list(campaigns.order_by("pk"))
-
-
-def _emails_by_unit(unit_ids: Collection[int]) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = defaultdict(list)
-    staff = User.objects.filter(
-        unit_id__in=list(unit_ids), role=Role.BRANCH_STAFF, is_active=True
-    ).exclude(email="")
-    for unit_id, email in staff.values_list("unit_id", "email"):
-        found[unit_id].append(email)
-    return found
 
 
 def send_deadline_reminders(
@@ -235,7 +221,7 @@ def send_deadline_reminders(
         phase = current_phase(campaign, now)
         if phase is None:
             continue
-        deadline = phase_deadline(phase)
+        deadline = last_day(phase)
         days_left = (deadline - today).days
         offset = reminder_offset(days_left)
         if offset is None:
@@ -249,7 +235,7 @@ def send_deadline_reminders(
         phase_label = phase.get_kind_display()
         when = "今天" if days_left == 0 else f"{days_left}天后"
         unfinished = unfinished_units(campaign, phase.kind, today=today)
-        emails = _emails_by_unit([u.unit.pk for u in unfinished])
+        emails = staff_emails_by_unit(u.unit.pk for u in unfinished)
         for item in unfinished:
             notice, created = post_notice(
                 kind=NoticeKind.DEADLINE,
@@ -319,7 +305,7 @@ def digest_text(campaign: Campaign, now: dt.datetime) -> str:
     phase = current_phase(campaign, now)
     lines = []
     if phase is not None:
-        deadline = phase_deadline(phase)
+        deadline = last_day(phase)
         lines.append(
             f"当前阶段：{phase.get_kind_display()}，截止 {deadline:%Y年%m月%d日}"
             f"（剩余 {(deadline - today).days} 天）。"

@@ -164,7 +164,7 @@ def remind_late_units(*, today: dt.date | None = None) -> int:
     sent = 0
     for campaign in Campaign.objects.filter(status=CampaignStatus.ACTIVE):
         late_units = late_reports(campaign=campaign, today=today)
-        emails = _staff_emails({late.unit.pk for late in late_units})
+        emails = staff_emails_by_unit({late.unit.pk for late in late_units})
         for late in late_units:
             recipients = emails.get(late.unit.pk, [])
             _notice, created = post_notice(
@@ -191,7 +191,8 @@ def remind_late_units(*, today: dt.date | None = None) -> int:
     return sent
 
 
-def _staff_emails(unit_ids: Iterable[int]) -> dict[int, list[str]]:
+def staff_emails_by_unit(unit_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Mail addresses of the active branch staff of each unit (unit id → addresses). One query."""
     emails: dict[int, list[str]] = {}
     rows = (
         User.objects.filter(unit_id__in=list(unit_ids), role=Role.BRANCH_STAFF, is_active=True)
