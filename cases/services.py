@@ -558,14 +558,7 @@ def draw_files(
         drawn_by=actor,
     )
     pool = eligible_pool(campaign=campaign, candidate=candidate, slot=slot, before=draw)
-    draw.pool_ids = pool
-    draw.pool_hash = drawing.pool_hash(pool)
-    draw.result_ids = drawing.draw(seed.value, pool, count)
-    draw.save()
-    SampledFile.objects.bulk_create(
-        SampledFile(draw=draw, case_file_id=case_id, position=index)
-        for index, case_id in enumerate(draw.result_ids, start=1)
-    )
+    _record_draw(draw, pool=pool, result=drawing.draw(seed.value, pool, count))
     if replaces is not None:
         # The replaced draw's files are out of the review: end their open assignments.
         Assignment.objects.filter(
@@ -575,6 +568,18 @@ def draw_files(
             conflict_reason=f"抽取 #{replaces.pk} 已被重新抽取取代",
         )
     return draw
+
+
+def _record_draw(draw: Draw, *, pool: list[int], result: list[int]) -> None:
+    """Save a draw (random or submitted) with its pool, the pool's hash and its files."""
+    draw.pool_ids = pool
+    draw.pool_hash = drawing.pool_hash(pool)
+    draw.result_ids = result
+    draw.save()
+    SampledFile.objects.bulk_create(
+        SampledFile(draw=draw, case_file_id=case_id, position=index)
+        for index, case_id in enumerate(result, start=1)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -764,24 +769,17 @@ def submit_case_files(
         raise ValidationError(errors)
     draws = []
     for slot, count in plan:
-        label = SlotKind(slot).label
-        draw = Draw.objects.create(
+        draw = Draw(
             campaign=campaign,
             candidate=candidate,
-            purpose=f"{candidate} · {label}（单位提交）",
+            purpose=f"{candidate} · {SlotKind(slot).label}（单位提交）",
             slot=slot,
             count=count,
             method=DrawMethod.SUBMITTED,
             seed=None,
-            pool_ids=pools[slot],
-            pool_hash=drawing.pool_hash(pools[slot]),
-            result_ids=chosen[slot],
             drawn_by=actor,
         )
-        SampledFile.objects.bulk_create(
-            SampledFile(draw=draw, case_file_id=case_id, position=index)
-            for index, case_id in enumerate(chosen[slot], start=1)
-        )
+        _record_draw(draw, pool=pools[slot], result=chosen[slot])
         draws.append(draw)
     return draws
 
