@@ -10,6 +10,7 @@ from django.http import Http404
 
 from accounts.access import campaigns_visible_to, writes_everything
 from competitions.models import Competition, Event
+from competitions.services import check_judge
 
 
 def _visible(user: Any, competition: Competition) -> bool:
@@ -33,6 +34,6 @@ def get_event_for_user(user: Any, pk: int, *, judge: bool = False) -> Event:
     event = Event.objects.select_related("competition__campaign").filter(pk=pk).first()
     if event is None or not _visible(user, event.competition):
         raise Http404
-    if judge and not event.judges.filter(pk=user.pk).exists():
-        raise PermissionDenied(f"您不是“{event.name}”项目的评委，不能录入该项目的成绩。")
+    if judge:
+        check_judge(user, event)
     return event

@@ -460,6 +460,7 @@ def contestants_from_ranking(
         )
     teams: list[Team] = []
     base = competition.teams.count()
+    taken = set(competition.contestants.values_list("officer_id", flat=True))
     for number, group in enumerate(shortlist.groups, start=1):
         team = Team.objects.create(
             competition=competition, name=f"第 {number} 组", sort_order=base + number
@@ -469,8 +470,9 @@ def contestants_from_ranking(
             officer = entry.candidate.officer
             if officer is None:
                 raise ValidationError("排名中的参评对象不是执法人员。")
-            if Contestant.objects.filter(competition=competition, officer=officer).exists():
+            if officer.pk in taken:
                 raise ValidationError(f"{officer} 已是本比武的参赛人员。")
+            taken.add(officer.pk)
             contestant = Contestant(
                 competition=competition,
                 officer=officer,
@@ -585,14 +587,15 @@ def enter_result(
         raise ValidationError({"problems": f"问题数“{problems}”须为整数。"}) from None
     if count < 0 or count > 1000:
         raise ValidationError({"problems": "点评发现问题数须为 0 到 1000 之间的整数。"})
+    note = note.strip()[:500]
     where = {"event": event, "team": team, "contestant": contestant}
     result = Result.objects.select_for_update().filter(**where).first()
     if result is None:
-        result = Result(**where, score=value, problems=count, note=note.strip()[:500])
-    elif (result.score, result.problems, result.note) == (value, count, note.strip()[:500]):
+        result = Result(**where, score=value, problems=count, note=note)
+    elif (result.score, result.problems, result.note) == (value, count, note):
         return result
     else:
-        result.score, result.problems, result.note = value, count, note.strip()[:500]
+        result.score, result.problems, result.note = value, count, note
     result.entered_by = actor
     result.entered_at = timezone.now()
     result._history_user = actor

@@ -120,7 +120,6 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": events,
         "teams": teams,
         "loose": loose,
-        "targets": services.current_targets(competition),
         "judged": services.judged_event_ids(request.user, competition),
         "may_manage": may_manage,
     }
@@ -137,7 +136,7 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     units = {u.pk: u for u in services.units_of(competition)}
     context["target_rows"] = [
         {"unit": units.get(uid) or uid, "enterprises": found}
-        for uid, found in context["targets"].items()
+        for uid, found in services.current_targets(competition).items()
     ]
     context["enterprise_count"] = competition.enterprises.count()
     return render(request, "competitions/competition_detail.html", context)

@@ -106,4 +106,13 @@ def events(competition, campaign_admin, judge_water, judge_air):
     }
 
 
+@pytest.fixture
+def drawn(competition, own_unit, other_unit, third_unit, officers, seed, campaign_admin):
+    for unit in (own_unit, other_unit, third_unit):
+        services.draw_contestants(
+            competition=competition, unit=unit, seed=seed, actor=campaign_admin
+        )
+    return {t.unit.code: t for t in competition.teams.select_related("unit")}
+
+
 D = Decimal

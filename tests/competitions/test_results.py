@@ -29,15 +29,6 @@ from tests.scoring.conftest import INDIVIDUAL
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def drawn(competition, own_unit, other_unit, third_unit, officers, seed, campaign_admin):
-    for unit in (own_unit, other_unit, third_unit):
-        services.draw_contestants(
-            competition=competition, unit=unit, seed=seed, actor=campaign_admin
-        )
-    return {t.unit.code: t for t in competition.teams.select_related("unit")}
-
-
 def _enter(events, judges, team, water, air, waste, problems=(0, 0, 0)):
     for (name, score), count in zip(
         (("water", water), ("air", air), ("waste", waste)), problems, strict=True

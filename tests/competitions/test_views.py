@@ -12,15 +12,6 @@ from competitions.models import CompetitionDraw, Contestant, Result
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def drawn(competition, own_unit, other_unit, third_unit, officers, seed, campaign_admin):
-    for unit in (own_unit, other_unit, third_unit):
-        services.draw_contestants(
-            competition=competition, unit=unit, seed=seed, actor=campaign_admin
-        )
-    return {t.unit.code: t for t in competition.teams.select_related("unit")}
-
-
 PAGES = ("competitions:detail", "competitions:draws", "competitions:results")
 
 
