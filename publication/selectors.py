@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
@@ -185,8 +186,6 @@ def archive(*, current: bool = False) -> list[ArchivedCampaign]:
 
 def open_notices() -> list[Notice]:
     """Public index: notices that have started, newest first (one query)."""
-    from django.utils import timezone
-
     return list(
         Notice.objects.filter(starts_at__lte=timezone.now())
         .select_related("approval__campaign_rubric__campaign")

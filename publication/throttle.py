@@ -81,9 +81,7 @@ def check_token(token: str) -> str | None:
     """None when the form was filled by a person in time; otherwise the message to show."""
     try:
         issued = float(signing.loads(token or "", salt=TOKEN_SALT, max_age=max_form_age_seconds()))
-    except signing.SignatureExpired:
-        return EXPIRED
-    except (signing.BadSignature, TypeError, ValueError):
+    except (signing.BadSignature, TypeError, ValueError):  # expired, forged or missing
         return EXPIRED
     if time.time() - issued < min_fill_seconds():
         return TOO_FAST

@@ -9,6 +9,7 @@ and may no longer be approved (nor published): the office submits again.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -39,13 +40,21 @@ def current_fingerprint(campaign_rubric: CampaignRubric | int) -> str:
 
     A re-evaluation that changes any result writes a new snapshot (new id and digest); one that
     only moves ranks updates `rank` in place; either changes the fingerprint."""
-    digest = hashlib.sha256()
-    rows = (
+    return _fingerprint(_current_rows(campaign_rubric).iterator(chunk_size=5000))
+
+
+def _current_rows(campaign_rubric: CampaignRubric | int):
+    """(id, rank, result digest) of the pin's current snapshots, in id order."""
+    return (
         ScoreSnapshot.objects.filter(campaign_rubric=campaign_rubric, is_current=True)
         .order_by("pk")
         .values_list("pk", "rank", "result_digest")
     )
-    for pk, rank, result in rows.iterator(chunk_size=5000):
+
+
+def _fingerprint(rows: Iterable[tuple[int, int | None, str]]) -> str:
+    digest = hashlib.sha256()
+    for pk, rank, result in rows:
         digest.update(f"{pk}:{rank if rank is not None else '-'}:{result};".encode())
     return digest.hexdigest()
 
@@ -91,6 +100,9 @@ def submit_for_approval(
     if not entries:
         raise ValidationError(NOTHING)
     now = timezone.now()
+    # One read of the current snapshots for both the fingerprint and the entries' digests.
+    rows = list(_current_rows(pin))
+    digests = {pk: result for pk, _rank, result in rows}
     for old in ShortlistApproval.objects.select_for_update().filter(
         campaign_rubric=pin, status=ApprovalStatus.SUBMITTED
     ):
@@ -99,7 +111,7 @@ def submit_for_approval(
         old.save(update_fields=["status"])
     approval = ShortlistApproval(
         campaign_rubric=pin,
-        fingerprint=current_fingerprint(pin),
+        fingerprint=_fingerprint(rows),
         submitted_by=actor,
         submitted_at=now,
         note=note.strip(),
@@ -108,11 +120,6 @@ def submit_for_approval(
     approval._history_user = actor
     approval.save()
     excluded_ids = {entry.snapshot_id for entry in shortlist.excluded}
-    digests = dict(
-        ScoreSnapshot.objects.filter(campaign_rubric=pin, is_current=True).values_list(
-            "pk", "result_digest"
-        )
-    )
     ApprovalEntry.objects.bulk_create(
         [
             ApprovalEntry(

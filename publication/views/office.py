@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -75,13 +75,8 @@ def submit(request: HttpRequest, pin_pk: int) -> HttpResponse:
 
 def _approval_context(request: HttpRequest, approval, **forms) -> dict:
     pin = approval.campaign_rubric
-    entries = list(
-        approval.entries.filter(selected=True)
-        .select_related("candidate__unit", "candidate__officer__unit")
-        .order_by("position")
-    )
-    excluded = list(
-        approval.entries.filter(excluded=True)
+    shown = list(
+        approval.entries.filter(Q(selected=True) | Q(excluded=True))
         .select_related("candidate__unit", "candidate__officer__unit")
         .order_by("position")
     )
@@ -106,8 +101,8 @@ def _approval_context(request: HttpRequest, approval, **forms) -> dict:
         "pin": pin,
         "campaign": pin.campaign,
         "individual": pin.version.subject == RubricSubject.INDIVIDUAL,
-        "selected": [(e, *selectors.candidate_label(e.candidate)) for e in entries],
-        "excluded": [(e, *selectors.candidate_label(e.candidate)) for e in excluded],
+        "selected": [(e, *selectors.candidate_label(e.candidate)) for e in shown if e.selected],
+        "excluded": [(e, *selectors.candidate_label(e.candidate)) for e in shown if e.excluded],
         "total_entries": approval.entries.count(),
         "notice": notice,
         "stale": stale,
