@@ -40,6 +40,26 @@ class PreEncodedJSONEncoder(json.JSONEncoder):
         return super().encode(o)
 
 
+class TextJSONField(models.JSONField):
+    """A JSONField that PostgreSQL stores as `json` (the text, checked for syntax) instead of
+    `jsonb` (parsed into a binary tree on every write).
+
+    For a value written often, read whole and never searched by containment: converting each
+    ~3 kB score breakdown to jsonb was most of a national evaluation's write time
+    (bench/RESULTS.md). Path lookups (KT, `__key`) work on both types and on SQLite;
+    jsonb-only lookups (`__contains`, `__has_key`) do not."""
+
+    def db_type(self, connection: Any) -> str | None:
+        if connection.vendor == "postgresql":
+            return "json"
+        return super().db_type(connection)
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is not None and not isinstance(value, str):
+            return value  # psycopg2 decodes `json` columns itself
+        return super().from_db_value(value, expression, connection)
+
+
 def _points_field(verbose_name: str) -> models.DecimalField:
     return models.DecimalField(
         verbose_name, max_digits=POINTS_DIGITS, decimal_places=POINTS_PLACES, default=Decimal(0)
@@ -499,7 +519,7 @@ class ScoreSnapshot(models.Model):
     veto_reasons = models.JSONField("否决理由", default=list, blank=True)
     ineligible = models.BooleanField("不符合参评条件", default=False)
     ineligible_reasons = models.JSONField("不符合条件的理由", default=list, blank=True)
-    breakdown = models.JSONField("得分明细", default=dict, encoder=PreEncodedJSONEncoder)
+    breakdown = TextJSONField("得分明细", default=dict, encoder=PreEncodedJSONEncoder)
     warnings = models.JSONField(
         "计算提示", default=list, blank=True, help_text="无效取值、无法计算的表达式等。"
     )

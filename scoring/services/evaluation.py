@@ -10,6 +10,7 @@ The number of queries does not depend on the number of candidates.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 from collections import ChainMap
@@ -423,15 +424,13 @@ def _insert_snapshots(
     spends three times as long in Python per row as the database spends storing it. The values
     are the ones the model fields would produce: decimals as Decimal, JSON as serialised text
     (the breakdown is serialised once, in _row). SQLite re-uses one prepared statement
-    (executemany); PostgreSQL gets multi-row VALUES, one round trip per WRITE_BATCH rows."""
+    (executemany); PostgreSQL gets COPY, one stream per COPY_BATCH rows."""
     if not rows:
         return
     meta = ScoreSnapshot._meta
     quote = connection.ops.quote_name
     columns = ", ".join(quote(meta.get_field(name).column) for name in _INSERT_FIELDS)
-    one_row = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
-    # Names from the model's own metadata, quoted; every value goes as a parameter.
-    insert = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
+    table = quote(meta.db_table)
     values = (
         (
             run.pk,
@@ -454,14 +453,48 @@ def _insert_snapshots(
         for row in rows
     )  # a generator: the parameters of one batch exist at a time
     with connection.cursor() as cursor:
-        # In batches even for executemany: Django's SQLite wrapper tee()s the parameters, which
-        # would keep every row of one big call in memory.
+        if connection.vendor == "postgresql":
+            _copy_rows(cursor, table, columns, values)
+            return
+        one_row = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
+        # Names from the model's own metadata, quoted; every value goes as a parameter.
+        insert = f"INSERT INTO {table} ({columns}) VALUES {one_row}"  # noqa: S608
+        # In batches: Django's SQLite wrapper tee()s the parameters, which would keep every
+        # row of one big call in memory.
         while batch := list(islice(values, WRITE_BATCH)):
-            if connection.vendor == "sqlite":
-                cursor.executemany(insert + one_row, batch)
-            else:
-                params = [value for row in batch for value in row]
-                cursor.execute(insert + ", ".join([one_row] * len(batch)), params)
+            cursor.executemany(insert, batch)
+
+
+COPY_BATCH = 1_000  # rows per COPY on PostgreSQL (≈ 3 MB of text)
+
+
+def _copy_text(value: Any) -> str:
+    """One value in COPY's text format: NULL as \\N, booleans as t/f, and the characters
+    COPY treats specially escaped (JSON text has no raw control characters, but may have
+    backslashes)."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        # str.replace scans in C; str.translate would look up every character in a dict.
+        if "\\" in value:
+            value = value.replace("\\", "\\\\")
+        if "\t" in value or "\n" in value or "\r" in value:
+            value = value.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return value
+    return str(value)
+
+
+def _copy_rows(cursor: Any, table: str, columns: str, values: Iterator[tuple[Any, ...]]) -> None:
+    """Stream rows into `table` with COPY … FROM STDIN: no SQL text to parse per value, and
+    no quoting of 3 kB strings into literals (a quarter of the write time with VALUES lists)."""
+    copy = f"COPY {table} ({columns}) FROM STDIN"
+    while batch := list(islice(values, COPY_BATCH)):
+        text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in batch)
+        cursor.copy_expert(copy, io.BytesIO(text.encode()), 1 << 20)  # 1 MiB reads
 
 
 def _write(
