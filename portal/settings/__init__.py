@@ -169,6 +169,12 @@ STORAGES = {
     },
 }
 
+# A full evaluation scores candidates in chunks of SCORING_EVALUATION_CHUNK, each in a forked
+# process (scoring.services.forked) when there is more than one chunk: 0 processes = one per CPU
+# this process may run on; 1 = score everything in the calling process.
+SCORING_EVALUATION_CHUNK = env_int("SCORING_EVALUATION_CHUNK", 5000)
+SCORING_EVALUATION_PROCESSES = env_int("SCORING_EVALUATION_PROCESSES", 0)
+
 # Celery: with no broker the tasks run eagerly in the web process, so the embedded set-up
 # needs no Redis. Errors propagate so that a failing eager task fails the request that queued it.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None

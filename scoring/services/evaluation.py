@@ -9,10 +9,11 @@ The number of queries does not depend on the number of candidates.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-import io
 import json
 import logging
+import os
 from collections import ChainMap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from scoring.models import (
     PendingChange,
     ScoreSnapshot,
 )
+from scoring.services.forked import ForkedChunks
 from scoring.services.rubrics import needs_pool, rubric_of
 
 if TYPE_CHECKING:
@@ -52,7 +54,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-EVALUATION_CHUNK = 5_000  # candidates per engine call when the rubric needs no pool statistics
 WRITE_BATCH = 1_000  # rows per INSERT
 ID_CHUNK = 900  # ids per "IN (…)": under SQLite's historical 999-variable limit
 FACT_STREAM_CHUNK = 20_000
@@ -222,6 +223,10 @@ class _Row(NamedTuple):
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+
+
+def _json_list(texts: tuple[str, ...]) -> str:
+    return _dumps(texts) if texts else "[]"  # most candidates: no veto, no warning
 
 
 def _canonical_points(points: Decimal) -> str:
@@ -442,10 +447,10 @@ def _insert_snapshots(
             row.bonus,
             ranks.get(row.candidate_id),
             bool(row.vetoes),
-            _dumps(row.vetoes),
+            _json_list(row.vetoes),
             bool(row.ineligible),
-            _dumps(row.ineligible),
-            _dumps(row.warnings),
+            _json_list(row.ineligible),
+            _json_list(row.warnings),
             row.breakdown.decode(),
             row.digest,
             True,
@@ -463,9 +468,6 @@ def _insert_snapshots(
         # row of one big call in memory.
         while batch := list(islice(values, WRITE_BATCH)):
             cursor.executemany(insert, batch)
-
-
-COPY_BATCH = 1_000  # rows per COPY on PostgreSQL (≈ 3 MB of text)
 
 
 def _copy_text(value: Any) -> str:
@@ -489,12 +491,35 @@ def _copy_text(value: Any) -> str:
 
 
 def _copy_rows(cursor: Any, table: str, columns: str, values: Iterator[tuple[Any, ...]]) -> None:
-    """Stream rows into `table` with COPY … FROM STDIN: no SQL text to parse per value, and
-    no quoting of 3 kB strings into literals (a quarter of the write time with VALUES lists)."""
+    """Stream rows into `table` with one COPY … FROM STDIN: no SQL text to parse per value, no
+    quoting of 3 kB strings into literals, and the server stores one block of rows while the
+    next is being formatted here."""
     copy = f"COPY {table} ({columns}) FROM STDIN"
-    while batch := list(islice(values, COPY_BATCH)):
-        text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in batch)
-        cursor.copy_expert(copy, io.BytesIO(text.encode()), 1 << 20)  # 1 MiB reads
+    cursor.copy_expert(copy, _CopySource(values), COPY_BLOCK_ROWS * 4096)
+
+
+COPY_BLOCK_ROWS = 250  # rows formatted per read: ≈ 0.7 MB, so memory stays flat
+
+
+class _CopySource:
+    """A read-only file over rows in COPY's text format, formatted as psycopg2 reads them."""
+
+    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        self.rows = rows
+        self.pending = b""
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self.pending) < size:
+            block = list(islice(self.rows, COPY_BLOCK_ROWS))
+            if not block:
+                break
+            text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in block)
+            self.pending += text.encode()
+        if size < 0:
+            data, self.pending = self.pending, b""
+        else:
+            data, self.pending = self.pending[:size], self.pending[size:]
+        return data
 
 
 def _write(
@@ -548,6 +573,21 @@ def _write(
     return len(changed), len(moved)
 
 
+def _score_rows(
+    rubric: Rubric,
+    version_id: int,
+    tie_breakers: Sequence[str],
+    pool: Mapping[str, Mapping[str, Any]],
+) -> dict[int, tuple[Any, ...]]:
+    """One chunk of candidates through the engine, serialised: {candidate id: _Row as a plain
+    tuple}. Touches no database: it may run in a forked child."""
+    result = evaluate(rubric, pool)
+    return {
+        int(pool_id): tuple(_row(int(pool_id), candidate_result, version_id, tie_breakers))
+        for pool_id, candidate_result in result.candidates.items()
+    }
+
+
 class _PinJob:
     """One pinned rubric's evaluation: fed facts (all at once, or chunk by chunk in subject-id
     order), then written. Keeps one compact row per evaluated candidate until the ranks are
@@ -588,22 +628,37 @@ class _PinJob:
     def idle(self) -> bool:
         return not self.affected
 
-    def feed(self, facts: Mapping[int, Mapping[str, Any]], upto: int | None) -> None:
-        """Evaluate the waiting candidates whose subject id is ≤ `upto` (None: all of them)."""
+    def feed(
+        self,
+        facts: Mapping[int, Mapping[str, Any]],
+        upto: int | None,
+        chunks: ForkedChunks | None = None,
+    ) -> None:
+        """Evaluate the waiting candidates whose subject id is ≤ `upto` (None: all of them), in
+        this process or, given `chunks`, in forked children."""
         batch: list[tuple[int, int]] = []
         while self.pending and (upto is None or self.pending[-1][0] <= upto):
             sid, cid = self.pending.pop()
             batch.append((cid, sid))
         if not batch:
             return
-        size = len(batch) if self.pool_wide else EVALUATION_CHUNK
-        version_id = self.pin.version_id
+        size = len(batch) if self.pool_wide else evaluation_chunk()
         for chunk in _chunks(batch, size):
-            result = evaluate(self.rubric, _pool(chunk, facts, self.campaign_facts))
-            for pool_id, candidate_result in result.candidates.items():
-                cid = int(pool_id)
-                self.rows[cid] = tuple(_row(cid, candidate_result, version_id, self.tie_breakers))
-            del result
+            work = partial(
+                _score_rows,
+                self.rubric,
+                self.pin.version_id,
+                self.tie_breakers,
+                _pool(chunk, facts, self.campaign_facts),
+            )
+            if chunks is None:
+                self.rows.update(work())
+            else:
+                chunks.submit(work, self.rows.update)
+
+    @property
+    def waiting(self) -> int:
+        return len(self.pending)
 
     def finish(self) -> EvaluationRun:
         pin = self.pin
@@ -614,7 +669,8 @@ class _PinJob:
             triggered_by=self.actor,
         )
         current = _current_snapshots(pin, self.tie_breakers)
-        rows = {cid: _Row._make(row) for cid, row in self.rows.items()}
+        # In candidate order, however the chunks came back: the same writes in the same order.
+        rows = {cid: _Row._make(self.rows[cid]) for cid in sorted(self.rows)}
         self.rows = {}
         if self.plan.full:
             retired = [cid for cid in current if cid not in self.active]
@@ -719,11 +775,12 @@ def _candidates(plans: Sequence[_PinPlan]) -> dict[int, list[tuple[int, int, boo
     return by_pin
 
 
-def _feed(campaign: Campaign, subject: str, jobs: Sequence[_PinJob]) -> None:
+def _feed(campaign: Campaign, subject: str, jobs: Sequence[_PinJob], chunks: ForkedChunks) -> None:
     """Give every job the facts it needs, reading them once for all jobs of this subject kind.
 
     Incremental jobs only: the changed subjects' facts. A full job of a rubric that needs pool
-    statistics: every fact in memory at once. Otherwise the facts are streamed in chunks."""
+    statistics: every fact in memory at once, scored here. Otherwise the facts are streamed in
+    chunks, each scored by `chunks` (in a forked child when it has processes to spare)."""
     keys: set[str] = set().union(*(job.rubric.facts for job in jobs))
     if not any(job.plan.full for job in jobs):
         subject_ids = set().union(*(job.plan.subject_ids for job in jobs))
@@ -736,15 +793,47 @@ def _feed(campaign: Campaign, subject: str, jobs: Sequence[_PinJob]) -> None:
             job.feed(facts, None)
     else:
         for chunk, upto in stream_facts(
-            campaign=campaign, subject=subject, keys=keys, chunk_subjects=EVALUATION_CHUNK
+            campaign=campaign, subject=subject, keys=keys, chunk_subjects=evaluation_chunk()
         ):
             for job in jobs:
-                job.feed(chunk, upto)
+                job.feed(chunk, upto, chunks)
         for job in jobs:
-            job.feed(_EMPTY, None)  # candidates with no facts at all, or ids past the last
+            job.feed(_EMPTY, None, chunks)  # candidates with no facts, or ids past the last
+
+
+def evaluation_chunk() -> int:
+    """Candidates per engine call when the rubric needs no pool statistics: the unit of work a
+    forked process takes, and what bounds the memory of a streamed evaluation."""
+    return max(1, int(getattr(settings, "SCORING_EVALUATION_CHUNK", 5_000)))
+
+
+def evaluation_processes(candidates: int) -> int:
+    """How many forked processes score an evaluation of `candidates`: none (1, the caller
+    alone) when one chunk holds them all."""
+    if candidates <= evaluation_chunk():
+        return 1
+    configured = int(getattr(settings, "SCORING_EVALUATION_PROCESSES", 0))
+    if configured > 0:
+        return configured
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _evaluate(*, campaign: Campaign, actor: User | None, incremental: bool) -> list[EvaluationRun]:
+    # Millions of fact values pass through, and nothing here makes reference cycles: without
+    # the cyclic collector a national run saves its full passes over the heap (2.4 s of 20),
+    # and forked children keep sharing the pages those passes would have written to.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _evaluate_locked(campaign=campaign, actor=actor, incremental=incremental)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _evaluate_locked(
+    *, campaign: Campaign, actor: User | None, incremental: bool
+) -> list[EvaluationRun]:
     # Serialise evaluations of one campaign (and pin changes): the pins' rows are locked.
     pins = list(
         CampaignRubric.objects.select_for_update(of=("self",))
@@ -766,22 +855,29 @@ def _evaluate(*, campaign: Campaign, actor: User | None, incremental: bool) -> l
     if plans:
         candidates_by_pin = _candidates(plans)
         campaign_facts = load_campaign_facts(campaign=campaign)
-        for subject in (RubricSubject.COLLECTIVE, RubricSubject.INDIVIDUAL):
-            jobs = [
-                _PinJob(
-                    plan,
-                    candidates=candidates_by_pin.get(plan.pin.pk, []),
-                    campaign_facts=campaign_facts,
-                    actor=actor,
-                )
-                for plan in plans
-                if plan.rubric.subject == subject
-            ]
-            jobs = [job for job in jobs if not job.idle]
-            if not jobs:
-                continue
-            _feed(campaign, subject, jobs)
-            runs.extend(job.finish() for job in jobs)
+        jobs = [
+            _PinJob(
+                plan,
+                candidates=candidates_by_pin.get(plan.pin.pk, []),
+                campaign_facts=campaign_facts,
+                actor=actor,
+            )
+            for subject in (RubricSubject.COLLECTIVE, RubricSubject.INDIVIDUAL)
+            for plan in plans
+            if plan.rubric.subject == subject
+        ]
+        jobs = [job for job in jobs if not job.idle]
+        # One set of forked processes for every kind of subject: the units' chunk is scored in a
+        # child while the parent reads the officers' facts. Written once everything is scored.
+        processes = evaluation_processes(sum(job.waiting for job in jobs))
+        with ForkedChunks(processes=processes) as chunks:
+            for subject in (RubricSubject.COLLECTIVE, RubricSubject.INDIVIDUAL):
+                of_subject = [job for job in jobs if job.rubric.subject == subject]
+                if of_subject:
+                    _feed(campaign, subject, of_subject, chunks)
+        if chunks.stats.chunks_in_children:
+            logger.info("evaluated campaign %s in forked processes: %s", campaign.pk, chunks.stats)
+        runs.extend(job.finish() for job in jobs)
     pending_ids = [row[0] for row in pending]
     for chunk in _chunks(pending_ids, ID_CHUNK):
         PendingChange.objects.filter(id__in=chunk).delete()

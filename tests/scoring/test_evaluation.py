@@ -326,3 +326,44 @@ def test_evaluate_campaign_query_count_does_not_grow_with_candidates(
     with django_assert_max_num_queries(15):
         (run,) = evaluate_pending_changes(campaign=campaign)
     assert run.snapshots_written == 1
+
+
+def _snapshots(campaign):
+    fields = ("candidate_id", "total", "base", "bonus", "rank", "breakdown", "result_digest")
+    return sorted(
+        ScoreSnapshot.objects.filter(
+            campaign_rubric__campaign=campaign, is_current=True
+        ).values_list(*fields)
+    )
+
+
+def test_chunks_scored_in_forked_processes_give_the_serial_snapshots(
+    campaign_admin, collective_version, monkeypatch, settings
+):
+    """Nine units in chunks of two: five chunks, scored in forked children, must give the same
+    snapshots (points, ranks, explanations, digests) as one serial pass."""
+    from scoring.services import evaluation, forked
+
+    campaign = _campaign_with_candidates(9, campaign_admin, collective_version)
+    settings.SCORING_EVALUATION_CHUNK = 2
+    settings.SCORING_EVALUATION_PROCESSES = 1
+    evaluate_campaign(campaign=campaign)
+    serial = _snapshots(campaign)
+    ScoreSnapshot.objects.filter(campaign_rubric__campaign=campaign).update(is_current=False)
+
+    used = []
+
+    class Recorded(forked.ForkedChunks):
+        def __exit__(self, *exc):
+            super().__exit__(*exc)
+            used.append(self.stats)
+
+    monkeypatch.setattr(evaluation, "ForkedChunks", Recorded)
+    settings.SCORING_EVALUATION_PROCESSES = 2
+    (run,) = evaluate_campaign(campaign=campaign)
+
+    assert run.snapshots_written == 9
+    assert _snapshots(campaign) == serial
+    assert [(s.chunks_in_children, s.chunks_in_parent, s.children_failed) for s in used] == [
+        (5, 0, 0)
+    ]

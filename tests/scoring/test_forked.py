@@ -1,0 +1,100 @@
+"""ForkedChunks: chunks scored in forked children come back whole, and a failed child costs
+time, not results."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from functools import partial
+
+import pytest
+
+from scoring.services.forked import ForkedChunks
+
+PARENT = os.getpid()
+
+
+def _square(n: int) -> tuple[int, int, int]:
+    return n, n * n, os.getpid()
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_chunks_run_in_children_and_every_result_arrives():
+    results = {}
+    with ForkedChunks(processes=2) as chunks:
+        for n in range(7):
+            chunks.submit(partial(_square, n), lambda r: results.__setitem__(r[0], r))
+    assert {n: square for n, square, _pid in results.values()} == {n: n * n for n in range(7)}
+    pids = {pid for _n, _square, pid in results.values()}
+    assert os.getpid() not in pids
+    assert (chunks.stats.chunks_in_children, chunks.stats.chunks_in_parent) == (7, 0)
+    assert chunks.stats.child_private_peak_kib > 0
+    assert _no_children_left()
+
+
+def test_one_process_scores_in_the_caller():
+    results = []
+    with ForkedChunks(processes=1) as chunks:
+        chunks.submit(partial(_square, 3), results.append)
+    assert results == [(3, 9, os.getpid())]
+    assert chunks.stats.chunks_in_children == 0
+
+
+def _fails_in_child(n: int, parent: int) -> int:
+    if os.getpid() != parent:
+        raise ValueError("坏数据")
+    return n * 10
+
+
+def _killed_in_child(n: int, parent: int) -> int:
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return n * 10
+
+
+def _unpicklable_in_child(n: int, parent: int):
+    if os.getpid() != parent:
+        return lambda: n  # cannot be pickled back
+    return n * 10
+
+
+@pytest.mark.parametrize(
+    ("work", "reason"),
+    [
+        (_fails_in_child, "ValueError: 坏数据"),
+        (_killed_in_child, "exit status -9"),
+        (_unpicklable_in_child, "exit status 1"),
+    ],
+)
+def test_a_failed_child_is_redone_in_the_parent(work, reason, caplog):
+    results = []
+    with caplog.at_level(logging.WARNING), ForkedChunks(processes=2) as chunks:
+        for n in (1, 2):
+            chunks.submit(partial(work, n, os.getpid()), results.append)
+    assert sorted(results) == [10, 20]
+    assert chunks.stats.children_failed == 2
+    assert chunks.stats.chunks_in_parent == 2
+    assert chunks.stats.failures == [reason, reason]
+    assert "scoring it in the parent instead" in caplog.text
+    assert _no_children_left()
+
+
+def _sleep_forever() -> None:
+    signal.pause()
+
+
+def test_an_error_in_the_parent_stops_the_children():
+    with pytest.raises(RuntimeError), ForkedChunks(processes=2) as chunks:
+        chunks.submit(_sleep_forever, print)
+        chunks.submit(_sleep_forever, print)
+        raise RuntimeError("读取失败")
+    assert chunks.running == []
+    assert _no_children_left()
