@@ -4,8 +4,8 @@
 
 Copies HEAD's scoring/engine (git show, read only) into a temporary package, generates one set of
 benchmark facts (bench/scoring_datagen.py, stored as JSON values as the database returns them),
-and evaluates them in chunks of EVALUATION_CHUNK with both engines, alternating, R rounds; prints
-the CPU time (time.process_time) of each round and checks that both give identical results.
+and evaluates them in chunks of SCORING_EVALUATION_CHUNK with both engines, alternating, R rounds;
+prints the CPU time (time.process_time) of each round and checks that both give identical results.
 Alternating in one process keeps the comparison fair on a shared, busy machine.
 """
 
@@ -53,7 +53,7 @@ def main() -> None:
     from bench.scoring_datagen import fact_value
     from scoring import engine as new
 
-    chunk = 5000  # scoring.services.evaluation.EVALUATION_CHUNK
+    chunk = 5000  # settings.SCORING_EVALUATION_CHUNK
     with tempfile.TemporaryDirectory() as directory:
         old = _head_engine(Path(directory))
         rng = random.Random(2024)
