@@ -73,62 +73,72 @@ class Worker:
         return self.log_path.read_text(errors="replace")
 
 
-@pytest.fixture
-def worker(tmp_path: Path):
-    """Start a solo worker on a queue of its own.
-
-    The queue is unique so that parallel test processes (each with its own database) never
-    take each other's messages, and stale messages from an earlier run are never consumed.
-    """
+def require_worker_setup() -> str:
+    """The broker URL, or a skip (a failure under REQUIRE_CELERY_WORKER=1) when a real worker
+    cannot run here."""
     broker_url = os.environ.get("CELERY_BROKER_URL")
     if not broker_url:
         _skip_or_fail("CELERY_BROKER_URL is not set: no broker for a real worker")
     if connection.vendor != "postgresql":
         _skip_or_fail(f"the worker test needs PostgreSQL, not {connection.vendor}")
+    return broker_url
 
-    queue = f"test-worker-{uuid.uuid4().hex}"
-    env = {
+
+def launch_worker(
+    log_path: Path, *, queue_prefix: str, pool: str = "solo", env: dict[str, str] | None = None
+) -> Worker:
+    """Start `celery -A portal worker` with one process on a queue of its own, against this
+    test process's database.
+
+    The queue is unique so that parallel test processes (each with its own database) never
+    take each other's messages, and stale messages from an earlier run are never consumed."""
+    queue = f"{queue_prefix}-{uuid.uuid4().hex}"
+    environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": broker_url,
+        "CELERY_BROKER_URL": os.environ["CELERY_BROKER_URL"],
         "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+        **(env or {}),
     }
-    log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                f"--queues={queue}",
-                f"--hostname={queue}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel=INFO",
+                sys.executable, "-m", "celery", "-A", "portal", "worker", f"--pool={pool}",
+                "--concurrency=1", f"--queues={queue}", f"--hostname={queue}@%h",
+                "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
             ],
             cwd=settings.BASE_DIR,
-            env=env,
+            env=environment,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
-        )
-    try:
-        yield Worker(queue=queue, process=process, log_path=log_path)
-    finally:
-        process.terminate()  # SIGTERM: warm shutdown, the worker closes its DB connections
+        )  # fmt: skip
+    return Worker(queue=queue, process=process, log_path=log_path)
+
+
+def stop_worker(worker: Worker) -> None:
+    """SIGTERM (warm shutdown: the worker closes its DB connections), then print its log, which
+    pytest shows when the test failed."""
+    if worker.process.poll() is None:
+        worker.process.terminate()
         try:
-            process.wait(timeout=30)
+            worker.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    print(f"--- celery worker log ---\n{log_path.read_text(errors='replace')}")  # on failure
+            worker.process.kill()
+            worker.process.wait()
+    print(f"--- celery worker log ({worker.log_path.name}) ---\n{worker.log()}")
+
+
+@pytest.fixture
+def worker(tmp_path: Path):
+    """A solo worker on a queue of its own."""
+    require_worker_setup()
+    started = launch_worker(tmp_path / "worker.log", queue_prefix="test-worker")
+    try:
+        yield started
+    finally:
+        stop_worker(started)
 
 
 @pytest.fixture

@@ -6,16 +6,12 @@ EXPORTS_ROOT, so the finished file can be opened here."""
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -25,59 +21,23 @@ from jobs.tasks import task_run_job
 from portal.celery import app
 from scoring.models import ScoreSnapshot
 from tests.spreadsheets.exports_data import build_scored_campaign
-from tests.test_celery_worker import Worker, _database_url, _skip_or_fail
+from tests.test_celery_worker import Worker, launch_worker, require_worker_setup, stop_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def _start_worker(tmp_path: Path, settings, name: str) -> Worker:
-    queue = f"test-jobs-{uuid.uuid4().hex}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": os.environ["CELERY_BROKER_URL"],
-        "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
-        "EXPORTS_ROOT": str(settings.EXPORTS_ROOT),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # where the uploads of import jobs wait
-    }
-    log_path = tmp_path / f"{name}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo",
-                "--concurrency=1", f"--queues={queue}", f"--hostname={queue}@%h",
-                "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    return Worker(queue=queue, process=process, log_path=log_path)
-
-
-def _stop(worker: Worker) -> None:
-    if worker.process.poll() is None:
-        worker.process.terminate()
-        try:
-            worker.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.process.kill()
-            worker.process.wait()
-    print(f"--- celery worker log ({worker.log_path.name}) ---\n{worker.log()}")
+    # The worker writes exports where this test reads them, and finds the uploads of import
+    # jobs where this test put them.
+    env = {"EXPORTS_ROOT": str(settings.EXPORTS_ROOT), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    return launch_worker(tmp_path / f"{name}.log", queue_prefix="test-jobs", env=env)
 
 
 @pytest.fixture
 def start_worker(tmp_path: Path, settings):
     """`start_worker(name)` starts a real solo worker on a queue of its own; all are stopped
     (their logs printed) at the end."""
-    broker_url = os.environ.get("CELERY_BROKER_URL")
-    if not broker_url:
-        _skip_or_fail("CELERY_BROKER_URL is not set: no broker for a real worker")
-    if connection.vendor != "postgresql":
-        _skip_or_fail(f"the worker test needs PostgreSQL, not {connection.vendor}")
+    require_worker_setup()
     settings.EXPORTS_ROOT = tmp_path / "exports"
     started: list[Worker] = []
 
@@ -89,7 +49,7 @@ def start_worker(tmp_path: Path, settings):
         yield start
     finally:
         for worker in started:
-            _stop(worker)
+            stop_worker(worker)
 
 
 @pytest.fixture

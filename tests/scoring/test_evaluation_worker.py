@@ -6,14 +6,9 @@ worker's own database connection left untouched by the children).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from portal.celery import app
 from scoring.models import EvaluationRun, PendingChange, ScoreSnapshot
@@ -21,56 +16,28 @@ from scoring.services import evaluate_campaign, load_rubric_version
 from scoring.tasks import task_evaluate_campaign
 from tests.scoring.conftest import COLLECTIVE
 from tests.scoring.test_evaluation import _campaign_with_candidates, _snapshots
-from tests.test_celery_worker import Worker, _database_url, _skip_or_fail
+from tests.test_celery_worker import launch_worker, require_worker_setup, stop_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def prefork_worker(tmp_path: Path, settings):
+def prefork_worker(tmp_path: Path):
     """A prefork worker (one pool process, as in production) that scores chunks of two
     candidates in two forked processes."""
-    broker_url = os.environ.get("CELERY_BROKER_URL")
-    if not broker_url:
-        _skip_or_fail("CELERY_BROKER_URL is not set: no broker for a real worker")
-    if connection.vendor != "postgresql":
-        _skip_or_fail(f"the worker test needs PostgreSQL, not {connection.vendor}")
-    queue = f"test-evaluate-{uuid.uuid4().hex}"
+    require_worker_setup()
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": broker_url,
-        "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
         "SCORING_EVALUATION_CHUNK": "2",
         "SCORING_EVALUATION_PROCESSES": "2",
         "LOG_LEVEL": "INFO",
     }
-    log_path = tmp_path / "worker.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=prefork",
-                "--concurrency=1", f"--queues={queue}", f"--hostname={queue}@%h",
-                "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
-            ],
-            cwd=Path(__file__).resolve().parents[2],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    worker = Worker(queue=queue, process=process, log_path=log_path)
+    worker = launch_worker(
+        tmp_path / "worker.log", queue_prefix="test-evaluate", pool="prefork", env=env
+    )
     try:
         yield worker
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        print(f"--- celery worker log ---\n{worker.log()}")
+        stop_worker(worker)
 
 
 def test_prefork_worker_scores_chunks_in_forked_processes(prefork_worker, campaign_admin, settings):
