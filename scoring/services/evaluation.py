@@ -2,7 +2,8 @@
 
 Cost model (see bench/RESULTS.md): a campaign's facts are read in one streamed query per kind
 of subject; the engine runs per rubric pool (in chunks when no rule looks at the whole pool, so
-memory stays flat); each candidate's result is serialised once, hashed, and written only when it
+memory stays flat, each chunk in a forked process while the next is read: services.forked);
+each candidate's result is serialised once, hashed, and written only when it
 differs from the candidate's current snapshot; ranks are assigned here, over the whole pool.
 The number of queries does not depend on the number of candidates.
 """
@@ -429,7 +430,7 @@ def _insert_snapshots(
     spends three times as long in Python per row as the database spends storing it. The values
     are the ones the model fields would produce: decimals as Decimal, JSON as serialised text
     (the breakdown is serialised once, in _row). SQLite re-uses one prepared statement
-    (executemany); PostgreSQL gets COPY, one stream per COPY_BATCH rows."""
+    (executemany); PostgreSQL gets one streamed COPY (_copy_rows)."""
     if not rows:
         return
     meta = ScoreSnapshot._meta
@@ -819,9 +820,10 @@ def evaluation_processes(candidates: int) -> int:
 
 
 def _evaluate(*, campaign: Campaign, actor: User | None, incremental: bool) -> list[EvaluationRun]:
-    # Millions of fact values pass through, and nothing here makes reference cycles: without
-    # the cyclic collector a national run saves its full passes over the heap (2.4 s of 20),
-    # and forked children keep sharing the pages those passes would have written to.
+    # Millions of fact values pass through, and hardly any reference cycle is made: without the
+    # cyclic collector a national run saves its full passes over the heap (2.4 s of 20), and
+    # forked children keep sharing the pages those passes would have written to. What cycles
+    # there are wait for the collector until the run ends.
     collecting = gc.isenabled()
     gc.disable()
     try:
