@@ -8,8 +8,9 @@ engine's plan through fork (nothing is pickled on the way in); it sends its resu
 one pickle in a temporary file and leaves with os._exit, never touching the parent's database
 connection, files or atexit hooks.
 
-A child that fails (an exception, a signal, an unreadable result) costs time, not results: the
-parent scores that chunk itself, exactly as a serial run would have. With `processes` = 1 or
+A child that fails (an exception, a signal, an unreadable result), or cannot be forked at all,
+costs time, not results: the parent scores that chunk itself, exactly as a serial run would
+have. With `processes` = 1 or
 without os.fork every chunk is scored in the parent as it arrives.
 """
 
@@ -88,14 +89,32 @@ class ForkedChunks(Generic[R]):
             return
         while len(self.running) >= self.processes:
             self._collect(self._wait_any())
-        self.running.append(self._fork(work, accept))
+        try:
+            child = self._fork(work, accept)
+        except OSError as exc:  # no process or file to spare (EAGAIN, ENOMEM, a full disk)
+            self.stats.failures.append(f"fork: {exc}")
+            logger.warning("could not fork for a chunk (%s); scoring it in the parent", exc)
+            self.stats.chunks_in_parent += 1
+            accept(work())
+            return
+        self.running.append(child)
 
     # --- parent side ----------------------------------------------------------------------
 
     def _fork(self, work: Callable[[], R], accept: Callable[[R], None]) -> _Child[R]:
         output = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the child is collected)
-        exited, alive = os.pipe()
-        pid = os.fork()
+        try:
+            exited, alive = os.pipe()
+        except OSError:
+            output.close()
+            raise
+        try:
+            pid = os.fork()
+        except OSError:
+            output.close()
+            os.close(exited)
+            os.close(alive)
+            raise
         if pid == 0:  # pragma: no cover (runs in the child; its coverage is not collected)
             os.close(exited)
             _run_child(work, output)

@@ -27,7 +27,12 @@ def _no_children_left() -> bool:
     return False
 
 
+def _open_files() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
 def test_chunks_run_in_children_and_every_result_arrives():
+    files = _open_files()
     results = {}
     with ForkedChunks(processes=2) as chunks:
         for n in range(7):
@@ -38,6 +43,7 @@ def test_chunks_run_in_children_and_every_result_arrives():
     assert (chunks.stats.chunks_in_children, chunks.stats.chunks_in_parent) == (7, 0)
     assert chunks.stats.child_private_peak_kib > 0
     assert _no_children_left()
+    assert _open_files() == files  # every pipe and result file closed
 
 
 def test_one_process_scores_in_the_caller():
@@ -98,3 +104,19 @@ def test_an_error_in_the_parent_stops_the_children():
         raise RuntimeError("读取失败")
     assert chunks.running == []
     assert _no_children_left()
+
+
+def test_when_no_process_can_be_forked_the_parent_scores_the_chunk(monkeypatch, caplog):
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    files = _open_files()
+    results = []
+    with caplog.at_level(logging.WARNING), ForkedChunks(processes=2) as chunks:
+        chunks.submit(partial(_square, 4), results.append)
+    assert results == [(4, 16, os.getpid())]
+    assert (chunks.stats.chunks_in_children, chunks.stats.chunks_in_parent) == (0, 1)
+    assert "could not fork" in caplog.text
+    assert chunks.running == []
+    assert _open_files() == files
