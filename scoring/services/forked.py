@@ -125,9 +125,12 @@ class ForkedChunks(Generic[R]):
         """The first child to finish, and its wait status (None: reaped by someone else).
 
         Waits on the children's pipes rather than with waitpid(-1), which could reap a process
-        the caller started."""
-        readable, _, _ = select.select([child.exited for child in self.running], [], [])
-        child = next(child for child in self.running if child.exited in readable)
+        the caller started; with poll, not select, which fails on descriptors past 1023."""
+        poller = select.poll()
+        for running in self.running:
+            poller.register(running.exited, select.POLLIN | select.POLLHUP)
+        ready = {fd for fd, _event in poller.poll()}
+        child = next(child for child in self.running if child.exited in ready)
         self.running.remove(child)
         os.close(child.exited)
         try:

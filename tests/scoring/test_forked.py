@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 import signal
 from functools import partial
 
@@ -120,3 +121,23 @@ def test_when_no_process_can_be_forked_the_parent_scores_the_chunk(monkeypatch, 
     assert "could not fork" in caplog.text
     assert chunks.running == []
     assert _open_files() == files
+
+
+def test_children_are_awaited_past_descriptor_1023():
+    """A long-running worker may hold many descriptors: select() would refuse ours."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1100:
+        pytest.skip(f"this machine allows only {hard} open files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1100), hard))
+    held = [os.dup(0) for _ in range(1030)]
+    try:
+        results = []
+        with ForkedChunks(processes=2) as chunks:
+            for n in range(3):
+                chunks.submit(partial(_square, n), results.append)
+        assert sorted(n for n, _square, _pid in results) == [0, 1, 2]
+        assert chunks.stats.chunks_in_children == 3
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
