@@ -129,7 +129,8 @@ def test_children_are_awaited_past_descriptor_1023():
     if hard != resource.RLIM_INFINITY and hard < 1100:
         pytest.skip(f"this machine allows only {hard} open files")
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1100), hard))
-    held = [os.dup(0) for _ in range(1030)]
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    held = [devnull, *(os.dup(devnull) for _ in range(1030))]
     try:
         results = []
         with ForkedChunks(processes=2) as chunks:
