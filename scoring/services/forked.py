@@ -8,21 +8,24 @@ engine's plan through fork (nothing is pickled on the way in); it sends its resu
 one pickle in a temporary file and leaves with os._exit, never touching the parent's database
 connection, files or atexit hooks.
 
-A child that fails (an exception, a signal, an unreadable result), or cannot be forked at all,
-costs time, not results: the parent scores that chunk itself, exactly as a serial run would
-have. With `processes` = 1 or
-without os.fork every chunk is scored in the parent as it arrives.
+A child that fails (an exception, a signal, an unreadable result), is stuck past
+`child_timeout`, or cannot be forked at all costs time, not results: the parent scores that
+chunk itself, exactly as a serial run would have. With `processes` = 1 or without os.fork
+every chunk is scored in the parent as it arrives.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
+import math
 import os
 import pickle
 import select
 import signal
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any, Generic, TypeVar
@@ -39,6 +42,8 @@ class _Child(Generic[R]):
     exited: int  # read end of a pipe whose only write end the child holds: EOF when it exits
     work: Callable[[], R]
     accept: Callable[[R], None]
+    deadline: float  # time.monotonic() after which the child is taken for stuck and killed
+    killed: bool = False
 
 
 @dataclass
@@ -66,6 +71,8 @@ class ForkedChunks(Generic[R]):
 
     `submit` blocks while `processes` children are busy; leaving the block waits for the rest
     (or, on an exception, kills them)."""
+
+    child_timeout = 600.0  # seconds a chunk may take in a child before it is taken for stuck
 
     def __init__(self, *, processes: int) -> None:
         self.processes = processes if can_fork() else 1
@@ -119,18 +126,30 @@ class ForkedChunks(Generic[R]):
             os.close(exited)
             _run_child(work, output)
         os.close(alive)
-        return _Child(pid, output, exited, work, accept)
+        return _Child(pid, output, exited, work, accept, time.monotonic() + self.child_timeout)
 
     def _wait_any(self) -> tuple[_Child[R], int | None]:
         """The first child to finish, and its wait status (None: reaped by someone else).
 
         Waits on the children's pipes rather than with waitpid(-1), which could reap a process
-        the caller started; with poll, not select, which fails on descriptors past 1023."""
+        the caller started; with poll, not select, which fails on descriptors past 1023. A
+        child still running at its deadline is killed (a chunk takes seconds: one that takes
+        minutes is stuck, say on a lock another thread held at the fork) and reported as such."""
         poller = select.poll()
         for running in self.running:
             poller.register(running.exited, select.POLLIN | select.POLLHUP)
-        ready = {fd for fd, _event in poller.poll()}
-        child = next(child for child in self.running if child.exited in ready)
+        while True:
+            first = min(self.running, key=lambda running: running.deadline)
+            wait_ms = max(0, math.ceil((first.deadline - time.monotonic()) * 1000))
+            ready = {fd for fd, _event in poller.poll(wait_ms)}
+            if ready:
+                child = next(child for child in self.running if child.exited in ready)
+                break
+            if time.monotonic() >= first.deadline:
+                child, child.killed = first, True
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child.pid, signal.SIGKILL)
+                break
         self.running.remove(child)
         os.close(child.exited)
         try:
@@ -156,7 +175,9 @@ class ForkedChunks(Generic[R]):
 
     def _read(self, child: _Child[R], status: int | None) -> tuple[R, int] | None:
         reason = None
-        if status is not None and os.waitstatus_to_exitcode(status) != 0:
+        if child.killed:
+            reason = f"no result after {self.child_timeout:g} s: killed"
+        elif status is not None and os.waitstatus_to_exitcode(status) != 0:
             reason = f"exit status {os.waitstatus_to_exitcode(status)}"
         else:
             try:

@@ -98,6 +98,24 @@ def _sleep_forever() -> None:
     signal.pause()
 
 
+def _stuck_in_child(n: int, parent: int) -> int:
+    if os.getpid() != parent:
+        signal.pause()
+    return n * 10
+
+
+def test_a_stuck_child_is_killed_at_its_deadline_and_redone(monkeypatch, caplog):
+    monkeypatch.setattr(ForkedChunks, "child_timeout", 0.5)
+    results = []
+    with caplog.at_level(logging.WARNING), ForkedChunks(processes=2) as chunks:
+        chunks.submit(partial(_square, 5), lambda r: results.append(r[1]))
+        chunks.submit(partial(_stuck_in_child, 3, os.getpid()), results.append)
+    assert sorted(results) == [25, 30]
+    assert (chunks.stats.chunks_in_children, chunks.stats.chunks_in_parent) == (1, 1)
+    assert chunks.stats.failures == ["no result after 0.5 s: killed"]
+    assert _no_children_left()
+
+
 def test_an_error_in_the_parent_stops_the_children():
     with pytest.raises(RuntimeError), ForkedChunks(processes=2) as chunks:
         chunks.submit(_sleep_forever, print)
