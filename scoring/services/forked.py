@@ -91,8 +91,7 @@ class ForkedChunks(Generic[R]):
 
     def submit(self, work: Callable[[], R], accept: Callable[[R], None]) -> None:
         if self.processes <= 1:
-            self.stats.chunks_in_parent += 1
-            accept(work())
+            self._score_here(work, accept)
             return
         while len(self.running) >= self.processes:
             self._collect(self._wait_any())
@@ -101,10 +100,13 @@ class ForkedChunks(Generic[R]):
         except OSError as exc:  # no process or file to spare (EAGAIN, ENOMEM, a full disk)
             self.stats.failures.append(f"fork: {exc}")
             logger.warning("could not fork for a chunk (%s); scoring it in the parent", exc)
-            self.stats.chunks_in_parent += 1
-            accept(work())
+            self._score_here(work, accept)
             return
         self.running.append(child)
+
+    def _score_here(self, work: Callable[[], R], accept: Callable[[R], None]) -> None:
+        self.stats.chunks_in_parent += 1
+        accept(work())
 
     # --- parent side ----------------------------------------------------------------------
 
@@ -165,8 +167,7 @@ class ForkedChunks(Generic[R]):
         finally:
             child.output.close()
         if outcome is None:
-            self.stats.chunks_in_parent += 1
-            child.accept(child.work())
+            self._score_here(child.work, child.accept)
             return
         result, private_kib = outcome
         self.stats.chunks_in_children += 1
