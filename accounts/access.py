@@ -77,8 +77,15 @@ def own_unit_ids(user: AnyUser) -> frozenset[int]:
     cached = getattr(user, _UNIT_IDS_ATTR, None)
     if cached is not None:
         return cached
-    found: set[int] = {user.unit_id}
-    frontier = {user.unit_id}
+    result = unit_subtree_ids(user.unit_id)
+    setattr(user, _UNIT_IDS_ATTR, result)
+    return result
+
+
+def unit_subtree_ids(unit_id: int) -> frozenset[int]:
+    """The unit and every unit below it, one query per level of the tree."""
+    found: set[int] = {unit_id}
+    frontier = {unit_id}
     while frontier:
         children = set(
             OrgUnit.objects.filter(parent_id__in=frontier)
@@ -88,9 +95,7 @@ def own_unit_ids(user: AnyUser) -> frozenset[int]:
         )
         found |= children
         frontier = children
-    result = frozenset(found)
-    setattr(user, _UNIT_IDS_ATTR, result)
-    return result
+    return frozenset(found)
 
 
 # --- queryset scopers -------------------------------------------------------------------------

@@ -939,9 +939,11 @@ def check_review_phase(campaign: Campaign) -> None:
     open — when the campaign defines one; a campaign without a review phase is not gated."""
     from campaigns.models import Phase
 
-    if not Phase.objects.filter(campaign=campaign, kind=PhaseKind.REVIEW).exists():
+    # The open phase (the usual case) costs one query; only a closed one asks whether there is
+    # a review phase at all.
+    if is_open(campaign, PhaseKind.REVIEW):
         return
-    if not is_open(campaign, PhaseKind.REVIEW):
+    if Phase.objects.filter(campaign=campaign, kind=PhaseKind.REVIEW).exists():
         raise ValidationError(REVIEW_PHASE_MESSAGE)
 
 

@@ -29,11 +29,14 @@ def get_competition_for_user(user: Any, pk: int, *, write: bool = False) -> Comp
     return competition
 
 
-def get_event_for_user(user: Any, pk: int, *, judge: bool = False) -> Event:
-    """The event `pk` if the user sees its competition; with `judge`, only for its judges."""
+def get_event_for_user(user: Any, pk: int, *, judge: bool = False, write: bool = False) -> Event:
+    """The event `pk` if the user sees its competition; with `judge`, only for its judges;
+    with `write`, only for campaign admins."""
     event = Event.objects.select_related("competition__campaign").filter(pk=pk).first()
     if event is None or not _visible(user, event.competition):
         raise Http404
+    if write and not writes_everything(user):
+        raise PermissionDenied("只有活动管理员可以管理比武。")
     if judge:
         check_judge(user, event)
     return event

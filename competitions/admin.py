@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases.admin import ReadOnlyAdmin
 from competitions.models import Competition, CompetitionDraw, Contestant, Enterprise, Event, Result
 
 
@@ -40,17 +41,8 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CompetitionDraw)
-class CompetitionDrawAdmin(admin.ModelAdmin):
+class CompetitionDrawAdmin(ReadOnlyAdmin):
     list_display = ("pk", "competition", "kind", "unit", "count", "pool_hash", "drawn_at")
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Result)

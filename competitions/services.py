@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.access import writes_everything
+from accounts.access import unit_subtree_ids, writes_everything
 from campaigns.models import Officer, OrgUnit
 from cases import draws as drawing
 from cases.models import DrawSeed
@@ -76,21 +76,6 @@ def check_judge(user: User | None, event: Event) -> None:
     """Only the event's judges enter its results (campaign admins assign themselves if need be)."""
     if user is None or not is_judge(user, event):
         raise PermissionDenied(f"您不是“{event.name}”项目的评委，不能录入该项目的成绩。")
-
-
-def _unit_subtree(unit_id: int) -> set[int]:
-    """The unit and every unit below it (a county bureau and its teams), one query per level."""
-    found = {unit_id}
-    frontier = {unit_id}
-    while frontier:
-        children = set(
-            OrgUnit.objects.filter(parent_id__in=frontier)
-            .exclude(pk__in=found)
-            .values_list("pk", flat=True)
-        )
-        found |= children
-        frontier = children
-    return found
 
 
 def _decimal(value: Any, label: str) -> Decimal:
@@ -206,7 +191,7 @@ def officer_pool(*, competition: Competition, unit: OrgUnit, before: Competition
         competition=competition, added_at__lt=before.drawn_at
     ).values("officer_id")
     ids = (
-        Officer.objects.filter(unit_id__in=_unit_subtree(unit.pk), is_active=True)
+        Officer.objects.filter(unit_id__in=unit_subtree_ids(unit.pk), is_active=True)
         .exclude(certificate_no="")
         .exclude(pk__in=already)
         .values_list("pk", flat=True)
@@ -407,7 +392,7 @@ def nominate(
     _check_participates(competition, unit)
     if not competition.nominated_per_unit:
         raise ValidationError("本比武未设置每单位推荐人数，不能登记推荐人员。")
-    if officer.unit_id not in _unit_subtree(unit.pk):
+    if officer.unit_id not in unit_subtree_ids(unit.pk):
         raise ValidationError({"officer": f"{officer} 不属于“{unit.label}”，不能由该单位推荐。"})
     if not officer.is_active:
         raise ValidationError({"officer": f"{officer} 不在编在岗，不能推荐参赛。"})

@@ -233,8 +233,7 @@ def manage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @refusal_page
 def event_judges(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_event_for_user(request.user, pk)
-    get_competition_for_user(request.user, event.competition_id, write=True)
+    event = get_event_for_user(request.user, pk, write=True)
     form = forms.JudgesForm(request.POST)
     if form.is_valid():
         try:
