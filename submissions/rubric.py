@@ -64,12 +64,6 @@ def item_fact_keys(rubric: Rubric, item: Item, *, exclude: Iterable[str] = ()) -
     return [key for key in _expand(rubric, names) if key not in skip]
 
 
-def item_needs_pool(item: Item) -> bool:
-    """Whether the item's points depend on the other candidates (a rank in the pool, the pool's
-    best value, a pool sum): the unit's claimed points can then only be an estimate."""
-    return item.rule.reads_pool()
-
-
 def _items(node: Node) -> Iterable[Item]:
     yield from node.items
     for child in node.children:
@@ -90,7 +84,7 @@ def sections(rubric: Rubric, *, exclude: Iterable[str] = ()) -> list[Section]:
                     indicator_id=node.id,
                     indicator_title=node.title,
                     facts=tuple((key, rubric.facts[key]) for key in keys),
-                    pooled=item_needs_pool(item),
+                    pooled=item.rule.reads_pool(),  # points depend on the others: an estimate
                 )
             )
         result.append(section)

@@ -15,7 +15,7 @@ from .expressions import Expression
 from .facts import FACT_TYPES
 from .messages import problems_from_validation
 from .model import Item, Rubric
-from .rules import RULE_TAGS, FactName, Rule
+from .rules import RULE_TAGS, FactName
 from .yaml_io import read_yaml
 
 
@@ -114,14 +114,8 @@ def _derived_order(rubric: Rubric) -> Iterator[tuple[str, str]]:
                 f"派生事实 {name!r} 引用了自身或其后定义的 {', '.join(later)}；"
                 "只能引用在它之前定义的",
             )
-        if spec.rule is not None and any(rule.needs_pool() for rule in _rules(spec.rule)):
+        if spec.rule is not None and spec.rule.reads_pool():
             yield f"derived.{name}.rule", "派生事实不能使用依赖整个候选池的规则（排名、相对最高值）"
-
-
-def _rules(rule: Rule) -> Iterator[Rule]:
-    yield rule
-    for sub in rule.subrules():
-        yield from _rules(sub)
 
 
 def names_used(value: Any) -> set[str]:

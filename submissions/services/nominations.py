@@ -82,11 +82,11 @@ def _take_place(*, campaign_rubric: CampaignRubric, unit_id: int, quota: int) ->
     for the first to commit, then re-checks) and on SQLite (writers run one at a time), where
     `select_for_update` locks nothing. The row is created on first use from the nominations
     already active; only this module changes it, in the nomination's own transaction."""
-    used = Nomination.objects.filter(
+    active = Nomination.objects.filter(
         campaign_rubric=campaign_rubric, unit_id=unit_id, status=NominationStatus.ACTIVE
-    ).count()
-    tally, _created = NominationTally.objects.get_or_create(
-        campaign_rubric=campaign_rubric, unit_id=unit_id, defaults={"active": used}
+    )
+    tally, _created = NominationTally.objects.get_or_create(  # the count only on creation
+        campaign_rubric=campaign_rubric, unit_id=unit_id, defaults={"active": active.count}
     )
     taken = NominationTally.objects.filter(pk=tally.pk, active__lt=quota).update(
         active=F("active") + 1

@@ -31,6 +31,7 @@ from scoring.services.facts import FactEntry, record_facts
 from submissions import access
 from submissions.enums import ClaimStatus
 from submissions.models import Claim, ClaimEvidence
+from submissions.selectors import CandidateForm, candidate_form
 from submissions.services.errors import (
     DOUBLE_SUBMIT_MESSAGE,
     EVIDENCE_CHANGED_MESSAGE,
@@ -150,18 +151,20 @@ def versioned_update(
     return fresh
 
 
-def _verified_points(claim: Claim, values: Mapping[str, Any]) -> Decimal:
+def _verified_points(
+    claim: Claim, values: Mapping[str, Any], form: CandidateForm | None = None
+) -> Decimal:
     from submissions.services.claims import points_for
 
-    return points_for(claim.candidate, item_id=claim.item_id, values=values)
+    return points_for(claim.candidate, item_id=claim.item_id, values=values, form=form)
 
 
-def _checked_values(claim: Claim, values: Any) -> dict[str, Any]:
+def _checked_values(claim: Claim, values: Any, form: CandidateForm | None = None) -> dict[str, Any]:
     from submissions.services.claims import clean_values
 
     if not values:
         raise ValidationError({"values": _("调整须填写认定的取值。")})
-    return clean_values(claim.candidate, item_id=claim.item_id, values=values)
+    return clean_values(claim.candidate, item_id=claim.item_id, values=values, form=form)
 
 
 def _record(claim: Claim, values: Mapping[str, Any], actor: User) -> None:
@@ -237,9 +240,10 @@ def transition(
         elif edge.name == "adjust":
             if not comment:
                 raise ValidationError({"comment": _("调整须说明理由。")})
-            values = _checked_values(current, details.get("values"))
+            form = candidate_form(current.candidate)  # read once: a pool rubric reads the pool
+            values = _checked_values(current, details.get("values"), form)
             changes.update(
-                verified_values=values, verified_points=_verified_points(current, values)
+                verified_values=values, verified_points=_verified_points(current, values, form)
             )
         elif edge.name == "return":
             if not comment:
