@@ -193,6 +193,16 @@ class ProgressWriter:
         self.job_id = job.pk
         self.side: Any = None  # the second connection, opened on first use
         self.depth = len(connections[DEFAULT_DB_ALIAS].atomic_blocks)
+        self.last_percent = -1
+
+    def report(self, percent: int, message: str = "") -> None:
+        """The kind's progress callback (ReportProgress): a new percentage is written, a
+        repeated one is not."""
+        percent = max(0, min(99, int(percent)))  # 100 is for "done"
+        if percent == self.last_percent:
+            return
+        self.last_percent = percent
+        self.write(percent, message[:300])
 
     def write(self, percent: int, message: str) -> None:
         default = connections[DEFAULT_DB_ALIAS]
@@ -229,19 +239,6 @@ def live_progress(job: Job) -> tuple[int, str]:
     return job.progress, job.message
 
 
-def _reporter(job: Job, writer: ProgressWriter) -> ReportProgress:
-    last = {"percent": -1}
-
-    def report(percent: int, message: str = "") -> None:
-        percent = max(0, min(99, int(percent)))  # 100 is for "done"
-        if percent == last["percent"]:
-            return
-        last["percent"] = percent
-        writer.write(percent, message[:300])
-
-    return report
-
-
 def run_job(*, job: Job) -> Job:
     """Run a queued job to the end: done with its file, or failed with a reason."""
     if not _claim(job):
@@ -252,7 +249,7 @@ def run_job(*, job: Job) -> Job:
             raise JobError(f"未知的任务类型“{job.kind}”。")
         writer = ProgressWriter(job)
         try:
-            output = kind.run(job, _reporter(job, writer))
+            output = kind.run(job, writer.report)
         finally:
             writer.close()
         if not isinstance(output, JobOutput):  # None, or a result dict with no file

@@ -221,8 +221,3 @@ FACT_RESOURCES: dict[str, type[FactRowResource]] = {
 # Case files: cleaned like the fact kinds (typed cells, Chinese messages); saved by
 # `cases.services.import_cases`, the registry's own writer.
 CaseFileResource = fact_resource_class(KINDS["case_files"])
-
-MODEL_RESOURCES: dict[str, type[resources.ModelResource]] = {
-    "units": OrgUnitResource,
-    "officers": OfficerResource,
-}

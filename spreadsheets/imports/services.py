@@ -21,7 +21,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import tablib
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -142,14 +141,13 @@ def _import_master(
     sheet: Sheet,
     report: ImportReport,
     *,
-    actor: User | None,
     dry_run: bool,
     progress: Progress | None,
 ) -> None:
     lookups = _lookups(kind)
     seen: dict[tuple[Any, ...], int] = {}
     file_codes: set[str] = set()
-    dataset = tablib.Dataset(headers=kind.headers)
+    rows: list[dict[str, Any]] = []
     numbers: list[int] = []
     for number, values in sheet.rows:
         row_errors = []
@@ -162,7 +160,7 @@ def _import_master(
                 clean.append(None)
                 continue
             if column.type == k.UNIT_CODE:
-                value = str(raw).strip()  # the resource looks the code up itself
+                value = str(raw).strip()  # _save_officers looks the code up itself
             unknown_parent = value not in lookups.unit_ids and value not in file_codes
             if kind.key == "units" and column.name == "parent" and value and unknown_parent:
                 row_errors.append(
@@ -190,11 +188,10 @@ def _import_master(
             continue
         if kind.key == "units":
             file_codes.add(clean[0])
-        dataset.append(clean)
+        rows.append(dict(zip(kind.headers, clean, strict=True)))
         numbers.append(number)
     if progress:
         progress(30, "已检查数据，正在比对")
-    rows = [dict(zip(kind.headers, values, strict=True)) for values in dataset]
     by_name = {c.name: c.header for c in kind.columns}
     if kind.key == "units":
         _save_units(rows, numbers, by_name, report, dry_run=dry_run)
@@ -709,7 +706,7 @@ def run_import(
                     progress=progress,
                 )  # fmt: skip
             else:
-                _import_master(spec, sheet, report, actor=actor, dry_run=dry_run, progress=progress)
+                _import_master(spec, sheet, report, dry_run=dry_run, progress=progress)
             if not dry_run:
                 if may_save(report) and report.new + report.changed > 0:
                     report.saved = True
