@@ -22,7 +22,6 @@ from accounts.models import User
 from campaigns.demo import taian_2021
 from campaigns.models import Campaign
 from publication import services
-from publication.enums import ApprovalStatus
 from publication.models import Notice, ShortlistApproval
 from scoring.enums import RubricSubject
 from scoring.models import CampaignRubric
@@ -51,11 +50,7 @@ def load_publication_demo(stdout: Any = None) -> list[ShortlistApproval]:
     approvals: list[ShortlistApproval] = []
     created = 0
     for pin in CampaignRubric.objects.filter(campaign=campaign).select_related("version"):
-        approval = (
-            ShortlistApproval.objects.filter(campaign_rubric=pin, status=ApprovalStatus.APPROVED)
-            .order_by("-decided_at")
-            .first()
-        )
+        approval = services.latest_approved(pin)
         if approval is None:
             approval = services.submit_for_approval(
                 campaign_rubric=pin, actor=office, note="演示：按评审打分排名报送推荐名单。"

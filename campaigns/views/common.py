@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.utils import timezone
 
 from accounts import access
@@ -56,3 +58,12 @@ def role_key(user) -> str:
     if user.role == Role.LEADERSHIP:
         return "leadership"
     return "staff"
+
+
+def add_service_errors(form: Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field where the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

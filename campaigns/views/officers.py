@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,15 +13,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import access
 from campaigns.forms import OfficerForm
 from campaigns.services.officers import create_officer, update_officer
-
-
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field where the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from campaigns.views.common import add_service_errors
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,7 +25,7 @@ def officer_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             officer = create_officer(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已添加执法人员“%(name)s”。") % {"name": officer.name})
             return redirect("campaigns:unit_detail", pk=unit.pk)
@@ -63,7 +54,7 @@ def officer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             update_officer(actor=request.user, officer=officer, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已保存执法人员“%(name)s”。") % {"name": officer.name})
             return redirect("campaigns:unit_detail", pk=unit.pk)

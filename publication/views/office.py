@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import get_campaign_for_user
 from campaigns.enums import PhaseKind
+from campaigns.views.common import add_service_errors
 from publication import access, selectors, services
 from publication.enums import DECIDED_OBJECTION_STATUSES, ApprovalStatus
 from publication.forms import DecisionForm, InvestigationForm, PublishForm, SubmitForm
@@ -27,14 +28,6 @@ from scoring.enums import RubricSubject
 from scoring.models import CampaignRubric
 
 OBJECTIONS_PER_PAGE = 50
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_GET
@@ -141,7 +134,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("名单已退回活动管理员。"))
             return redirect("publication:approval", pk=approval.pk)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
     context = _approval_context(request, approval, decision_form=form)
     return render(request, "publication/approval.html", context, status=400)
 
@@ -166,7 +159,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("公示已发布。"))
             return redirect("publication:notice_public", pk=notice.pk)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
     context = _approval_context(request, approval, publish_form=form)
     return render(request, "publication/approval.html", context, status=400)
 
@@ -221,7 +214,7 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("调查处理情况已记录。"))
                 return redirect("publication:objection", pk=objection.pk)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
         status = 400
     name, unit = selectors.candidate_label(objection.entry.candidate)
     return render(

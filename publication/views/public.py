@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from campaigns.views.common import add_service_errors
 from publication import selectors, services, throttle
 from publication.forms import ObjectionForm
 from publication.models import Notice
@@ -118,8 +119,7 @@ def notice_public(request: HttpRequest, pk: int) -> HttpResponse:
                 # Outside the period, for instance: said above the form (or in its place).
                 error = "".join(exc.messages)
                 return _render(request, notice, rows, removed, form, status=400, error=error)
-            for name, errors in exc.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             return redirect(f"{request.path}?sent=1")
     return _render(request, notice, rows, removed, form, status=400)
