@@ -177,17 +177,12 @@ def unit_progress(
 class ReviewQueue:
     awaiting: int = 0  # claims submitted, waiting for a reviewer
     reviewed: int = 0
-    returned: int = 0
     assignments_active: int = 0  # this reviewer's case files to score
     assignments_done: int = 0
 
     @property
     def claims_pct(self) -> int:
         return share(self.reviewed, self.reviewed + self.awaiting)
-
-    @property
-    def assignments_pct(self) -> int:
-        return share(self.assignments_done, self.assignments_done + self.assignments_active)
 
     @property
     def is_empty(self) -> bool:
@@ -208,11 +203,7 @@ def review_queues(campaign: Campaign, *, reviewer_ids: Collection[int]) -> dict[
             shared.awaiting += row["n"]
         elif row["status"] in REVIEWED_STATUSES:
             shared.reviewed += row["n"]
-        elif row["status"] == ClaimStatus.RETURNED:
-            shared.returned += row["n"]
-    queues = {
-        rid: ReviewQueue(shared.awaiting, shared.reviewed, shared.returned) for rid in reviewer_ids
-    }
+    queues = {rid: ReviewQueue(shared.awaiting, shared.reviewed) for rid in reviewer_ids}
     assignments = (
         Assignment.objects.filter(
             reviewer_id__in=list(reviewer_ids), sampled__draw__campaign=campaign

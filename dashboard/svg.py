@@ -54,7 +54,6 @@ class Chart:
     svg: SafeString
     columns: list[str]
     rows: list[list[str]]
-    kind: str
     empty: bool = False
 
 
@@ -103,7 +102,6 @@ def bar_chart(
         svg=mark_safe("".join(parts)),  # noqa: S308 — every label above is escaped
         columns=["", value_label or title],
         rows=[[label, f"{fmt(value)}{suffix}"] for label, value in bars],
-        kind="bar",
         empty=not bars,
     )
 
@@ -146,7 +144,6 @@ def histogram(
         svg=mark_safe("".join(parts)),  # noqa: S308 — every label above is escaped
         columns=[value_label, "人数/个数"],
         rows=[[label, str(n)] for label, (_lo, _hi, n) in zip(labels, bins, strict=True)],
-        kind="histogram",
         empty=not any(n for _lo, _hi, n in bins),
     )
 
@@ -204,7 +201,6 @@ def heat_map(
         svg=mark_safe(svg_text),  # noqa: S308 — every label above is escaped
         columns=["", *(f"{name}（满分 {fmt(m)}）" if m else name for name, m in columns)],
         rows=[[label, *(fmt(v) for v in values[i])] for i, label in enumerate(row_labels)],
-        kind="heatmap",
         empty=not row_labels or not columns,
     )
 
@@ -253,6 +249,5 @@ def grouped_bars(
         svg=mark_safe("".join(parts)),  # noqa: S308 — every label above is escaped
         columns=["", *series],
         rows=[[label, *(fmt(v) for v in values[g])] for g, label in enumerate(groups)],
-        kind="grouped",
         empty=not groups,
     )

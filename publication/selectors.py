@@ -33,10 +33,6 @@ class PinStatus:
     history: list[ShortlistApproval] = field(default_factory=list)
     objections: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def individual(self) -> bool:
-        return self.pin.version.subject == RubricSubject.INDIVIDUAL
-
 
 def campaign_pin_statuses(campaign: Campaign) -> list[PinStatus]:
     """Each pin of the campaign with its pending and latest approved submission, the notice of
@@ -111,7 +107,7 @@ def campaign_results(campaign: Campaign) -> list[PinResult]:
     pins = {
         pin.pk: pin
         for pin in CampaignRubric.objects.filter(campaign=campaign)
-        .select_related("version", "campaign")
+        .select_related("version")
         .order_by("rubric_key")
     }
     approved: dict[int, ShortlistApproval] = {}
@@ -141,18 +137,17 @@ def campaign_results(campaign: Campaign) -> list[PinResult]:
             ResultRow(entry, name, unit, entry.candidate.category, entry.pk in removed)
         )
     # Two more queries per approved pin (a campaign pins two or three rubrics).
-    return [
-        PinResult(
-            pin,
-            approved[pin_id],
-            rows[approved[pin_id].pk],
-            stale=is_stale(approved[pin_id])
-            if pin.campaign.status == CampaignStatus.ACTIVE
-            else False,
+    active = campaign.status == CampaignStatus.ACTIVE
+    results = []
+    for pin_id, pin in pins.items():  # rubric key order
+        if pin_id not in approved:
+            continue
+        approval = approved[pin_id]
+        approval.campaign_rubric = pin  # already read: is_stale needs it
+        results.append(
+            PinResult(pin, approval, rows[approval.pk], stale=active and is_stale(approval))
         )
-        for pin_id, pin in pins.items()  # rubric key order
-        if pin_id in approved
-    ]
+    return results
 
 
 @dataclass
@@ -170,7 +165,6 @@ def archive(*, current: bool = False) -> list[ArchivedCampaign]:
     )
     campaigns = (
         Campaign.objects.filter(status__in=statuses)
-        .select_related("issuing_unit")
         .annotate(
             pub_approved_lists=Count(
                 "rubric_pins__approvals",
@@ -187,7 +181,5 @@ def archive(*, current: bool = False) -> list[ArchivedCampaign]:
 def open_notices() -> list[Notice]:
     """Public index: notices that have started, newest first (one query)."""
     return list(
-        Notice.objects.filter(starts_at__lte=timezone.now())
-        .select_related("approval__campaign_rubric__campaign")
-        .order_by("-starts_at", "-pk")[:50]
+        Notice.objects.filter(starts_at__lte=timezone.now()).order_by("-starts_at", "-pk")[:50]
     )
