@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -51,3 +51,8 @@ def validate_phase_against_siblings(phase: Phase) -> None:
             raise ValidationError(
                 f"“{phase.get_kind_display()}”阶段不能与“{other.get_kind_display()}”阶段顺序颠倒。"
             )
+
+
+def last_day(phase: Phase) -> date:
+    """A phase runs until `ends_at` exclusive, so its last day is the day before a midnight end."""
+    return timezone.localdate(phase.ends_at - timedelta(microseconds=1))

@@ -36,8 +36,7 @@ from accounts.enums import Role
 from accounts.models import User
 from campaigns.enums import CampaignStatus, PhaseKind
 from campaigns.models import Campaign, OrgUnit
-from campaigns.phases import current_phase
-from campaigns.views.common import last_day
+from campaigns.phases import current_phase, last_day
 from dashboard.selectors import UnitProgress, review_queues, unit_progress
 from notifications.access import get_notice_for_user, notices_visible_to
 from notifications.enums import REMINDER_KINDS, NoticeKind

@@ -12,7 +12,8 @@ from django.utils import timezone
 from accounts import access
 from accounts.enums import Role
 from campaigns.enums import PhaseKind
-from campaigns.models import Campaign, Phase
+from campaigns.models import Campaign
+from campaigns.phases import last_day
 
 PAST, CURRENT, UPCOMING = "past", "current", "upcoming"
 
@@ -20,11 +21,6 @@ PAST, CURRENT, UPCOMING = "past", "current", "upcoming"
 def days_between(moment: dt.datetime, now: dt.datetime) -> int:
     """Calendar days (Asia/Shanghai) from `now` to `moment`: 0 when it is today."""
     return (timezone.localdate(moment) - timezone.localdate(now)).days
-
-
-def last_day(phase: Phase) -> dt.date:
-    """A phase runs until `ends_at` exclusive, so its last day is the day before a midnight end."""
-    return timezone.localdate(phase.ends_at - dt.timedelta(microseconds=1))
 
 
 def mark_phases(campaigns: Iterable[Campaign], now: dt.datetime) -> None:

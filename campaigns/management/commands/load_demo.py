@@ -4,7 +4,6 @@ A thin shell: the data and the loading live in `campaigns.demo`; this prints wha
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 
 from django.core.management.base import BaseCommand
@@ -14,7 +13,7 @@ from campaigns.demo import load
 from campaigns.demo.base import CREATED, DELETED, UNCHANGED, UPDATED
 from campaigns.demo.users import DEMO_PASSWORD, DEMO_USERS
 from campaigns.enums import CampaignStatus
-from campaigns.phases import current_phase
+from campaigns.phases import current_phase, last_day
 from competitions.demo import load_competition_demo
 from publication.demo import load_publication_demo
 from scoring.demo import load_scoring_demo, prepare_open_demo_campaigns
@@ -60,11 +59,9 @@ class Command(BaseCommand):
             )
             phase = current_phase(campaign, at=now)
             if campaign.status == CampaignStatus.ACTIVE and phase is not None:
-                # ends_at is exclusive: the last day is the one before it.
-                last_day = timezone.localdate(phase.ends_at - dt.timedelta(microseconds=1))
                 self.stdout.write(
                     f"    当前阶段 open phase: {phase.get_kind_display()} {phase.kind}，"
-                    f"至 until {last_day.isoformat()}"
+                    f"至 until {last_day(phase).isoformat()}"
                 )
         self.stdout.write("")
         # Candidates, facts and scores for the two seed campaigns, so that rankings, score
