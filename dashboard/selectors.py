@@ -104,7 +104,8 @@ def unit_progress(
     """One row per participating unit (only `unit_ids` when given), in the unit order.
 
     Queries: participations 1, expected items 2, candidates 1, claims 1, evidence 1, case
-    files 1, late reports 4 (submissions.services.reports.late_reports) — 11 in all."""
+    files 1, late reports 3 (submissions.services.reports.late_reports, given these units) —
+    10 in all."""
     participations = Participation.objects.filter(campaign=campaign).select_related("unit")
     if unit_ids is not None:
         participations = participations.filter(unit_id__in=unit_ids)
@@ -164,9 +165,9 @@ def unit_progress(
         progress.cases_sampled = row["n"]
         progress.cases_done = row["done"]
 
-    for late in late_reports(campaign=campaign, today=today):
-        if late.unit.pk in rows:
-            rows[late.unit.pk].late.append(late)
+    units = [row.unit for row in rows.values()]
+    for late in late_reports(campaign=campaign, today=today, units=units):
+        rows[late.unit.pk].late.append(late)
     return list(rows.values())
 
 

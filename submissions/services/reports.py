@@ -5,7 +5,7 @@ and the reminder to late units."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -119,15 +119,23 @@ class Late:
         return ReportKind(self.kind).label
 
 
-def late_reports(*, campaign: Campaign, today: dt.date | None = None) -> list[Late]:
-    """Units of an active campaign missing their latest due report of each kind."""
+def late_reports(
+    *,
+    campaign: Campaign,
+    today: dt.date | None = None,
+    units: Sequence[OrgUnit] | None = None,
+) -> list[Late]:
+    """Units of an active campaign missing their latest due report of each kind: of `units`
+    when the caller has them already (its participating units, in unit order), else of every
+    participating unit."""
     today = today or timezone.localdate()
-    units = [
-        p.unit
-        for p in Participation.objects.filter(campaign=campaign)
-        .select_related("unit")
-        .order_by("unit__sort_order", "unit__code")
-    ]
+    if units is None:
+        units = [
+            p.unit
+            for p in Participation.objects.filter(campaign=campaign)
+            .select_related("unit")
+            .order_by("unit__sort_order", "unit__code")
+        ]
     days = due_days(campaign)
     found: list[Late] = []
     for kind, day in days.items():
