@@ -214,3 +214,15 @@ def can_edit_unit_officers(user: AnyUser, unit: OrgUnit) -> bool:
 
 def can_edit_campaigns(user: AnyUser) -> bool:
     return writes_everything(user)
+
+
+def role_key(user: AnyUser) -> str:
+    """Which home page, navigation and dashboard a user gets: "admin" (the campaign office),
+    "reviewer", "leadership" or "staff"."""
+    if writes_everything(user):
+        return "admin"
+    if user.role == Role.REVIEWER:
+        return "reviewer"
+    if user.role == Role.LEADERSHIP:
+        return "leadership"
+    return "staff"

@@ -12,38 +12,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from accounts.access import own_unit_ids, writes_everything
-from accounts.enums import Role
+from accounts.access import own_unit_ids, role_key
 
 if TYPE_CHECKING:
     from accounts.access import AnyUser
 
-OFFICE, LEADERSHIP, REVIEWER, STAFF = "office", "leadership", "reviewer", "staff"
-
-
-def dashboard_role(user: AnyUser) -> str:
-    if writes_everything(user):
-        return OFFICE
-    if user.role == Role.LEADERSHIP:
-        return LEADERSHIP
-    if user.role == Role.REVIEWER:
-        return REVIEWER
-    return STAFF
+# The keys of accounts.access.role_key, which also picks the user's home page.
+OFFICE, LEADERSHIP, REVIEWER, STAFF = "admin", "leadership", "reviewer", "staff"
 
 
 def sees_all_units(user: AnyUser) -> bool:
     """The per-unit table of every unit, the charts and the ranking."""
-    return dashboard_role(user) in (OFFICE, LEADERSHIP)
+    return role_key(user) in (OFFICE, LEADERSHIP)
 
 
 def visible_unit_ids(user: AnyUser) -> frozenset[int] | None:
     """None: every unit's row; otherwise only these units' rows (empty for reviewers)."""
     if sees_all_units(user):
         return None
-    if dashboard_role(user) == REVIEWER:
+    if role_key(user) == REVIEWER:
         return frozenset()
     return own_unit_ids(user)
 
 
 def may_send_reminders(user: AnyUser) -> bool:
-    return dashboard_role(user) == OFFICE
+    return role_key(user) == OFFICE

@@ -19,7 +19,6 @@ from campaigns.views.common import mark_phases
 from dashboard import charts, selectors
 from dashboard.access import (
     REVIEWER,
-    dashboard_role,
     may_send_reminders,
     sees_all_units,
     visible_unit_ids,
@@ -42,7 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboard/index.html",
-        {"campaigns": campaigns, "role": dashboard_role(request.user)},
+        {"campaigns": campaigns, "role": accounts_access.role_key(request.user)},
     )
 
 
@@ -54,7 +53,7 @@ def campaign_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     prefetch_related_objects([campaign], "phases")  # mark_phases annotates the prefetched rows
     now = timezone.now()
     mark_phases([campaign], now)
-    role = dashboard_role(user)
+    role = accounts_access.role_key(user)
     context: dict = {
         "campaign": campaign,
         "role": role,

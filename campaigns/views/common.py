@@ -9,8 +9,6 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.utils import timezone
 
-from accounts import access
-from accounts.enums import Role
 from campaigns.enums import PhaseKind
 from campaigns.models import Campaign
 from campaigns.phases import last_day
@@ -43,17 +41,6 @@ def mark_phases(campaigns: Iterable[Campaign], now: dt.datetime) -> None:
             phase.days_to_start = days_between(phase.starts_at, now)
             if phase.kind == PhaseKind.REVIEW:
                 campaign.review_phase = phase
-
-
-def role_key(user) -> str:
-    """Which home page and navigation a user gets."""
-    if access.writes_everything(user):
-        return "admin"
-    if user.role == Role.REVIEWER:
-        return "reviewer"
-    if user.role == Role.LEADERSHIP:
-        return "leadership"
-    return "staff"
 
 
 def add_service_errors(form: Form, error: ValidationError) -> None:

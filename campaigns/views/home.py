@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts import access
+from accounts.access import role_key
 from campaigns.enums import CampaignStatus
 from campaigns.models import Participation
-from campaigns.views.common import mark_phases, role_key
+from campaigns.views.common import mark_phases
 
 # The admin's home lists the first units and links to the full list.
 ADMIN_HOME_UNITS = 50
