@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -14,15 +13,9 @@ from campaigns.models import Campaign
 from publication.enums import ApprovalStatus, ObjectionStatus
 from publication.models import ApprovalEntry, Notice, Objection, ShortlistApproval
 from publication.services.approvals import is_stale
+from publication.services.notices import candidate_label
 from scoring.enums import RubricSubject
 from scoring.models import CampaignRubric
-
-
-def candidate_label(candidate: Any) -> tuple[str, str]:
-    """(name, unit) of a candidate whose unit / officer__unit are loaded."""
-    if candidate.officer_id:
-        return candidate.officer.name, candidate.officer.unit.name
-    return candidate.unit.name, ""
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -114,10 +114,14 @@ def public_rows(notice: Notice) -> tuple[list[PublicRow], int]:
     for entry in entries:
         if entry.pk in removed:
             continue
-        candidate = entry.candidate
-        if candidate.officer_id:
-            name, unit = candidate.officer.name, candidate.officer.unit.name
-        else:
-            name, unit = candidate.unit.name, candidate.unit.name
-        rows.append(PublicRow(entry.pk, len(rows) + 1, name, unit, entry.total))
+        name, unit = candidate_label(entry.candidate)
+        # A unit's row names the unit in both columns (the objection form labels it so).
+        rows.append(PublicRow(entry.pk, len(rows) + 1, name, unit or name, entry.total))
     return rows, len(removed)
+
+
+def candidate_label(candidate: Any) -> tuple[str, str]:
+    """(name, unit) of a candidate whose unit / officer__unit are loaded; unit "" for a unit."""
+    if candidate.officer_id:
+        return candidate.officer.name, candidate.officer.unit.name
+    return candidate.unit.name, ""
