@@ -6,7 +6,6 @@ Every function here costs a fixed number of queries, whatever the number of cand
 
 from __future__ import annotations
 
-from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,8 +25,7 @@ from scoring.services.evaluation import (
     RankEntry,
     assign_ranks,
     expand_breakdown,
-    load_campaign_facts,
-    load_facts,
+    pool_facts,
     quantize,
 )
 from scoring.services.rubrics import needs_pool, rubric_of
@@ -574,15 +572,11 @@ def _whole_pool(
     own: Mapping[str, Any],
 ) -> tuple[CandidateResult, int]:
     subject_column = 1 if rubric.subject == RubricSubject.COLLECTIVE else 2
-    facts = load_facts(
-        campaign=pin.campaign, subject=rubric.subject, keys=rubric.facts, subject_ids=None
+    pool = pool_facts(
+        campaign=pin.campaign,
+        rubric=rubric,
+        members=[(member[0], member[subject_column]) for member in members],
     )
-    campaign_facts = load_campaign_facts(campaign=pin.campaign)
-    empty: dict[str, Any] = {}
-    pool: dict[str, Mapping[str, Any]] = {
-        str(member[0]): ChainMap(facts.get(member[subject_column], empty), campaign_facts)
-        for member in members
-    }
     # The form shows (and so replaces) every declared fact, campaign-wide ones included.
     pool[str(candidate.pk)] = dict(own)
     result = evaluate(rubric, pool)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from scoring.engine.model import Rubric
 from scoring.enums import RubricSubject
 from scoring.models import Candidate
-from scoring.services.evaluation import load_campaign_facts, load_facts
+from scoring.services.evaluation import load_campaign_facts, pool_facts
 from scoring.services.facts import facts_of
 from scoring.services.rubrics import needs_pool, rubric_of
 from submissions.enums import ClaimStatus
@@ -31,7 +32,7 @@ class CandidateForm:
     base_facts: dict[str, Any]
     # The other active candidates of the pool with their recorded (verified) facts, for rules
     # that rank or compare with the best; empty when no rule of the rubric looks at the pool.
-    others: dict[str, dict[str, Any]] = field(default_factory=dict)
+    others: dict[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def subject(self) -> Any:
@@ -39,8 +40,8 @@ class CandidateForm:
 
 
 def pool_others(
-    candidate: Candidate, rubric: Rubric, campaign_wide: dict[str, Any]
-) -> dict[str, dict[str, Any]]:
+    candidate: Candidate, rubric: Rubric, campaign_wide: Mapping[str, Any]
+) -> dict[str, Mapping[str, Any]]:
     """The other active candidates of the candidate's pool (pool id -> recorded facts, over the
     campaign-wide ones, as `scoring.services.evaluation` sees them). Two queries, whatever the
     size of the pool: the candidates, then the facts through scoring's own reader."""
@@ -54,10 +55,9 @@ def pool_others(
     )
     if not rows:
         return {}
-    facts = load_facts(
-        campaign=pin.campaign, subject=rubric.subject, keys=rubric.facts, subject_ids=None
+    return pool_facts(
+        campaign=pin.campaign, rubric=rubric, members=rows, campaign_facts=campaign_wide
     )
-    return {str(pk): {**campaign_wide, **facts.get(sid, {})} for pk, sid in rows}
 
 
 def candidate_form(candidate: Candidate) -> CandidateForm:

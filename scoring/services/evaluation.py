@@ -392,6 +392,24 @@ def _pool(
     return {str(cid): facts.get(sid, _EMPTY) for cid, sid in candidates}
 
 
+def pool_facts(
+    *,
+    campaign: Campaign,
+    rubric: Rubric,
+    members: Sequence[tuple[int, int]],
+    campaign_facts: Mapping[str, Any] | None = None,
+) -> dict[str, Mapping[str, Any]]:
+    """The pool the engine sees for `members` ((candidate id, unit or officer id)): each one's
+    recorded facts over the campaign-wide ones (read here unless given), as a full evaluation
+    reads them. One or two queries; the mappings are read-only views."""
+    facts = load_facts(
+        campaign=campaign, subject=rubric.subject, keys=rubric.facts, subject_ids=None
+    )
+    if campaign_facts is None:
+        campaign_facts = load_campaign_facts(campaign=campaign)
+    return _pool(members, facts, campaign_facts)
+
+
 # Every column of a snapshot but the id, in the order _insert_snapshots writes them.
 _INSERT_FIELDS = (
     "run",
