@@ -7,13 +7,11 @@ change as it happens by posting the same form with `X-Requested-With: fetch`, an
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +23,7 @@ from accounts.access import (
     get_unit_for_user,
     writes_everything,
 )
+from campaigns.views import common
 from cases import access, services
 from cases.enums import AssignmentStatus
 from cases.forms import (
@@ -39,23 +38,7 @@ from cases.forms import (
 from cases.models import Assignment, CaseDocument, CaseFile, FileReview, ReviewSettings
 from scoring.access import get_candidate_for_user
 
-FETCH = "fetch"
-
-
-def refusal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A refusal with a reason (e.g. "不得评查本单位的案卷。") is shown as a 403 page with it."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            message = str(exc) or "您没有执行此操作的权限。"
-            if request.headers.get("X-Requested-With") == FETCH:
-                return JsonResponse({"ok": False, "errors": [message]}, status=403)
-            return render(request, "cases/refused.html", {"message": message}, status=403)
-
-    return wrapped
+refusal_page = common.refusal_page("cases/refused.html")
 
 
 def _messages_of(exc: ValidationError) -> list[str]:
@@ -108,7 +91,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 errors = _messages_of(exc)
         else:
             errors = [e for field_errors in form.errors.values() for e in field_errors]
-        if request.headers.get("X-Requested-With") == FETCH:
+        if request.headers.get("X-Requested-With") == common.FETCH:
             saved_at = timezone.localtime().strftime("%H:%M:%S")
             return JsonResponse(
                 {"ok": not errors, "errors": errors, "saved_at": saved_at},

@@ -3,8 +3,6 @@ judges' entry page. Each view parses input, calls one service, renders or redire
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -18,25 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import campaigns_visible_to, get_campaign_for_user, writes_everything
+from campaigns.views import common
 from cases import services as case_services
 from competitions import forms, services
 from competitions.access import get_competition_for_user, get_event_for_user
 from competitions.enums import CompetitionMode, DrawKind
 from competitions.models import Competition, Contestant, Event, Result
 
-
-def refusal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A refusal with a reason is shown as a 403 page carrying that reason."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            message = str(exc) or _("您没有执行此操作的权限。")
-            return render(request, "competitions/refused.html", {"message": message}, status=403)
-
-    return wrapped
+refusal_page = common.refusal_page("competitions/refused.html")
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:

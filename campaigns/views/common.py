@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaigns.enums import PhaseKind
 from campaigns.models import Campaign
@@ -50,3 +55,27 @@ def add_service_errors(form: Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+View = Callable[..., HttpResponse]
+FETCH = "fetch"  # X-Requested-With of the pages' own fetch() calls: they get JSON back
+
+
+def refusal_page(template: str) -> Callable[[View], View]:
+    """A decorator: a refusal with a reason (e.g. "不得评查本单位的案卷。") is shown as a 403
+    page (`template`, with `message`), or as JSON to the pages' own fetch() calls."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except PermissionDenied as exc:
+                message = str(exc) or _("您没有执行此操作的权限。")
+                if request.headers.get("X-Requested-With") == FETCH:
+                    return JsonResponse({"ok": False, "errors": [message]}, status=403)
+                return render(request, template, {"message": message}, status=403)
+
+        return wrapped
+
+    return decorate
