@@ -7,21 +7,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
 
 from campaigns.models import Officer, OrgUnit
 from cases.models import DrawSeed
 from competitions.enums import CompetitionLevel, CompetitionMode, DrawKind
 from competitions.models import CompetitionDraw
+from competitions.services import competing_units
 from scoring.models import CampaignRubric
-
-
-def _competing_units(competition: Any) -> QuerySet[OrgUnit]:
-    """The campaign's participating units other than the issuing bureau."""
-    campaign = competition.campaign
-    return OrgUnit.objects.filter(participations__campaign=campaign).exclude(
-        pk=campaign.issuing_unit_id
-    )
 
 
 class CompetitionForm(forms.Form):
@@ -78,7 +70,7 @@ class DrawForm(forms.Form):
 
     def __init__(self, *args: Any, competition: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _competing_units(competition)
+        self.fields["unit"].queryset = competing_units(competition)
         self.fields["seed"].queryset = DrawSeed.objects.filter(campaign=competition.campaign)
         self.fields["replaces"].queryset = CompetitionDraw.objects.filter(
             competition=competition, replaced_by__isnull=True
@@ -91,7 +83,7 @@ class NominateForm(forms.Form):
 
     def __init__(self, *args: Any, competition: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _competing_units(competition)
+        self.fields["unit"].queryset = competing_units(competition)
 
     def clean_certificate_no(self) -> Officer:
         value = self.cleaned_data["certificate_no"].strip()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.access import unit_subtree_ids, writes_everything
@@ -811,10 +811,13 @@ def judged_event_ids(user: Any, competition: Competition) -> set[int]:
     )
 
 
+def competing_units(competition: Competition) -> QuerySet[OrgUnit]:
+    """The campaign's participating units other than the issuing bureau, in unit order."""
+    campaign = competition.campaign
+    return OrgUnit.objects.filter(participations__campaign=campaign).exclude(
+        pk=campaign.issuing_unit_id
+    )
+
+
 def units_of(competition: Competition) -> list[OrgUnit]:
-    return [
-        p.unit
-        for p in competition.campaign.participations.select_related("unit").filter(
-            ~Q(unit_id=competition.campaign.issuing_unit_id)
-        )
-    ]
+    return list(competing_units(competition))
