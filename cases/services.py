@@ -45,6 +45,7 @@ from cases.models import (
     CaseHandler,
     Checklist,
     Draw,
+    DrawRecord,
     DrawSeed,
     FileReview,
     ReviewSettings,
@@ -613,17 +614,25 @@ def verify_draw(*, draw: Draw) -> DrawCheck:
     recorded files still in the pool, so a file that was not eligible shows as a mismatch."""
     candidate = draw.candidate
     pool = eligible_pool(campaign=draw.campaign, candidate=candidate, slot=draw.slot, before=draw)
-    recorded = [int(i) for i in draw.result_ids]
     if draw.method == DrawMethod.SUBMITTED:
         admitted = set(pool)
-        recomputed = [i for i in recorded if i in admitted]
-    else:
+        recorded = [int(i) for i in draw.result_ids]
+        return check_against_pool(draw, pool, [i for i in recorded if i in admitted])
+    return check_against_pool(draw, pool)
+
+
+def check_against_pool(
+    draw: DrawRecord, pool: list[int], recomputed: list[int] | None = None
+) -> DrawCheck:
+    """Any recorded draw (case files, competition contestants or targets) against `pool`:
+    recomputed from its seed unless `recomputed` is given."""
+    if recomputed is None:
         recomputed = drawing.draw(draw.seed.value, pool, draw.count)
     return DrawCheck(
         draw_id=draw.pk,
         recorded_pool_hash=draw.pool_hash,
         current_pool_hash=drawing.pool_hash(pool),
-        recorded_result=recorded,
+        recorded_result=[int(i) for i in draw.result_ids],
         recomputed_result=recomputed,
         current_pool_size=len(pool),
     )

@@ -22,7 +22,7 @@ from accounts.access import unit_subtree_ids, writes_everything
 from campaigns.models import Officer, OrgUnit
 from cases import draws as drawing
 from cases.models import DrawSeed
-from cases.services import DrawCheck
+from cases.services import DrawCheck, check_against_pool
 from competitions import ranking
 from competitions.enums import CompetitionLevel, CompetitionMode, ContestantSource, DrawKind
 from competitions.models import (
@@ -368,15 +368,7 @@ def verify_competition_draw(*, draw: CompetitionDraw) -> DrawCheck:
     """Recompute a draw from its recorded seed and the CURRENT pool as the draw saw it. A
     changed officer list or enterprise list shows as a different pool hash; a tampered result
     as a different result."""
-    pool = _pool(draw)
-    return DrawCheck(
-        draw_id=draw.pk,
-        recorded_pool_hash=draw.pool_hash,
-        current_pool_hash=drawing.pool_hash(pool),
-        recorded_result=[int(i) for i in draw.result_ids],
-        recomputed_result=drawing.draw(draw.seed.value, pool, draw.count),
-        current_pool_size=len(pool),
-    )
+    return check_against_pool(draw, _pool(draw))
 
 
 # --- contestants by nomination and from the ranking ------------------------------------------
