@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +34,7 @@ from competitions.models import (
     Result,
     Team,
 )
+from scoring.engine.decimals import to_decimal
 from scoring.enums import FactSource, RubricSubject
 from scoring.services.facts import Declarations, FactEntry, record_facts
 from scoring.services.rubrics import CLOSED_STATUSES
@@ -76,16 +77,6 @@ def check_judge(user: User | None, event: Event) -> None:
     """Only the event's judges enter its results (campaign admins assign themselves if need be)."""
     if user is None or not is_judge(user, event):
         raise PermissionDenied(f"您不是“{event.name}”项目的评委，不能录入该项目的成绩。")
-
-
-def _decimal(value: Any, label: str) -> Decimal:
-    try:
-        result = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError({label: f"“{value}”不是有效的数字。"}) from None
-    if not result.is_finite():
-        raise ValidationError({label: f"“{value}”不是有效的数字。"})
-    return result
 
 
 # --- set-up ---------------------------------------------------------------------------------
@@ -551,7 +542,10 @@ def enter_result(
             raise ValidationError("本比武按队评分，请为参赛队伍录入成绩。")
         if contestant.competition_id != competition.pk:
             raise ValidationError("该参赛人员不属于本比武。")
-    value = _decimal(score, "score")
+    try:
+        value = to_decimal(score)
+    except ValueError:
+        raise ValidationError({"score": f"“{score}”不是有效的数字。"}) from None
     if value < 0 or value > event.max_score:
         raise ValidationError(
             {"score": f"成绩须在 0 到 {event.max_score.normalize():f} 分之间，收到 {value}。"}
