@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from cases import services as cases_services
 from spreadsheets.imports import kinds as k
 from spreadsheets.imports.kinds import Column
 
@@ -112,11 +113,9 @@ def _date(raw: Any) -> dt.date:
 
 
 def split_certificates(raw: Any) -> list[str]:
-    """Certificate numbers in one cell: separated by 、，, ; ；or spaces."""
-    text = _text(raw)
-    for separator in ("、", "，", ";", "；", " ", "\n"):
-        text = text.replace(separator, ",")
-    return [part.strip() for part in text.split(",") if part.strip()]
+    """Certificate numbers in one cell: separated as on the case form (、，, ; ；or spaces),
+    or on lines of their own (a cell may wrap)."""
+    return cases_services.split_certificates(_text(raw).replace("\n", ","))
 
 
 def parse_cell(column: Column, raw: Any, lookups: Lookups) -> Any:

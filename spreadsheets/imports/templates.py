@@ -11,6 +11,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -41,7 +42,6 @@ TYPE_NOTES = {
     k.DATE: "日期，如 2024-03-15",
     k.CERTIFICATES: "执法证件号（须已登记），多人用“、”分隔",
 }
-EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def _bound(value: Decimal | None, default: str) -> str:
@@ -87,8 +87,8 @@ def _validation(column: Column, codes_count: int) -> DataValidation | None:
         dv = DataValidation(
             type="date",
             operator="between",
-            formula1=str((EARLIEST - EXCEL_EPOCH).days),
-            formula2=str((LATEST - EXCEL_EPOCH).days),
+            formula1=str(int(to_excel(EARLIEST))),
+            formula2=str(int(to_excel(LATEST))),
             allow_blank=not column.required,
         )
         dv.error = f"请填写 {EARLIEST}～{LATEST} 之间的日期，如 2024-03-15"
