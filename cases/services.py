@@ -258,6 +258,12 @@ def import_cases(*, rows: Sequence[Mapping[str, Any]], actor: User | None) -> li
         c for r in rows for col in _ROLE_COLUMNS for c in split_certificates(str(r.get(col) or ""))
     }
     officers = {o.certificate_no: o for o in Officer.objects.filter(certificate_no__in=wanted)}
+    registered = set(  # (unit id, case number) already in the registry: one query, not one a row
+        CaseFile.objects.filter(
+            unit__in=list(units.values()),
+            case_number__in={str(r.get("案件编号") or "").strip() for r in rows},
+        ).values_list("unit_id", "case_number")
+    )
     errors: list[str] = []
     prepared = []
     seen: set[tuple[str, str]] = set()
@@ -305,7 +311,7 @@ def import_cases(*, rows: Sequence[Mapping[str, Any]], actor: User | None) -> li
             key = (unit.code, number)
             if key in seen:
                 problems.append("与前面的行案件编号重复")
-            elif CaseFile.objects.filter(unit=unit, case_number=number).exists():
+            elif (unit.pk, number) in registered:
                 problems.append("本单位已登记该案件编号")
             seen.add(key)
         if problems:
