@@ -73,6 +73,18 @@ def test_import_refuses_duplicates_and_bad_flags(own_unit, campaign_admin):
     ]
 
 
+def test_import_refuses_a_case_number_already_registered(own_unit, other_unit, campaign_admin):
+    services.import_cases(rows=[row()], actor=campaign_admin)
+    # The same number again for the same unit is refused; for another unit it is a new case.
+    with pytest.raises(ValidationError) as caught:
+        services.import_cases(
+            rows=[row(单位代码=other_unit.code), row(案件编号=" 甲环罚〔2024〕8号 ")],
+            actor=campaign_admin,
+        )
+    assert caught.value.messages == ["第 3 行：本单位已登记该案件编号"]
+    assert CaseFile.objects.count() == 1
+
+
 def test_seed000_collective_plan_draws_two_general_and_one_supporting(
     campaign, own_unit, campaign_admin, seed
 ):
